@@ -1,0 +1,1 @@
+"""Authoring tools: build student notebooks from solutions, scaffold exercises, render the README."""

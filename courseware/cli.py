@@ -1,0 +1,47 @@
+"""``course``: the maintainers' command (build notebooks, README table, scaffold, demo)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import build, readme
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="course", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="generate course/ notebooks and the README table from solutions/ and the catalog")
+    b.add_argument("exercise", nargs="*", help="only these exercise ids (default: every ready exercise)")
+    b.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is stale")
+    s = sub.add_parser("scaffold", help="create the files of a planned exercise from templates")
+    s.add_argument("exercise")
+    d = sub.add_parser("demo", help="grade the shipped demo class and print a score table")
+    d.add_argument("--out", default="results/demo", help="folder for the JSON results (default: %(default)s)")
+    args = parser.parse_args(argv)
+
+    if args.command == "build":
+        stale = build.build(args.exercise or None, check_only=args.check)
+        readme_stale = readme.update(check_only=args.check)
+        for path in stale:
+            print(("stale: " if args.check else "wrote ") + str(path.relative_to(build.catalog_mod.ROOT)))
+        if readme_stale:
+            print(("stale: " if args.check else "updated ") + "README.md course table")
+        if args.check and (stale or readme_stale):
+            print("run `course build` and commit the result", file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "scaffold":
+        from .scaffold import scaffold
+
+        for path in scaffold(args.exercise):
+            print(f"created {path}")
+        return 0
+    if args.command == "demo":
+        from .demo import run_demo
+
+        return run_demo(args.out)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""Thin framework adapters: the only code that knows PyTorch from TensorFlow/Keras from NumPy.
+
+An adapter runs on the submission side. It turns grader arrays into the track's tensors, turns
+tensors back into numpy, seeds every RNG, picks the device, and implements the fixed set of
+operations the grader may apply to a model handle: ``predict``, ``get_weights``, ``set_weights``.
+Frameworks are imported lazily so a numpy-only exercise never pays for importing TensorFlow.
+"""
+from __future__ import annotations
+
+import os
+import random
+from typing import Any, Sequence
+
+import numpy as np
+
+LAYOUTS = {"numpy": "NHWC", "torch": "NCHW", "tf": "NHWC"}
+
+
+class Adapter:
+    track = "numpy"
+
+    @property
+    def layout(self) -> str:
+        return LAYOUTS[self.track]
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    def seed(self, seed: int) -> None:
+        random.seed(seed)
+        np.random.seed(seed % 2**32)
+
+    def to_track(self, array: np.ndarray) -> Any:
+        return array.copy()  # student code may write into its input; the grader's copy must not change
+
+    def to_numpy(self, value: Any) -> np.ndarray | None:
+        return None
+
+    def predict(self, model: Any, x: Any) -> Any:
+        return model(x)
+
+    def get_weights(self, model: Any) -> list[np.ndarray]:
+        raise TypeError(f"cannot read weights of a {type(model).__name__}")
+
+    def set_weights(self, model: Any, weights: Sequence[np.ndarray]) -> None:
+        raise TypeError(f"cannot set weights of a {type(model).__name__}")
+
+
+class TorchAdapter(Adapter):
+    track = "torch"
+
+    def __init__(self) -> None:
+        import torch
+
+        self.torch = torch
+        self._device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        if self._device.type == "cuda":
+            # TF32 matmuls would move results by ~1e-3 and make CPU and GPU grades differ.
+            torch.backends.cuda.matmul.allow_tf32 = False
+            torch.backends.cudnn.allow_tf32 = False
+
+    @property
+    def device(self) -> str:
+        return str(self._device)
+
+    def seed(self, seed: int) -> None:
+        super().seed(seed)
+        self.torch.manual_seed(seed)
+
+    def to_track(self, array: np.ndarray) -> Any:
+        return self.torch.as_tensor(np.ascontiguousarray(array), device=self._device)
+
+    def to_numpy(self, value: Any) -> np.ndarray | None:
+        if isinstance(value, self.torch.Tensor):
+            return value.detach().cpu().numpy()
+        return None
+
+    def _model_device(self, model: Any):
+        params = list(model.parameters()) if hasattr(model, "parameters") else []
+        return params[0].device if params else self._device
+
+    def predict(self, model: Any, x: Any) -> Any:
+        torch = self.torch
+        was_training = getattr(model, "training", False)
+        if hasattr(model, "eval"):
+            model.eval()
+        try:
+            with torch.no_grad():
+                if isinstance(x, torch.Tensor):
+                    x = x.to(self._model_device(model))
+                return model(x)
+        finally:
+            if was_training:
+                model.train()
+
+    def get_weights(self, model: Any) -> list[np.ndarray]:
+        return [p.detach().cpu().numpy().copy() for p in model.state_dict().values()]
+
+    def set_weights(self, model: Any, weights: Sequence[np.ndarray]) -> None:
+        state = model.state_dict()
+        if len(weights) != len(state):
+            raise ValueError(f"expected {len(state)} weight arrays, got {len(weights)}")
+        with self.torch.no_grad():
+            for tensor, new in zip(state.values(), weights):
+                tensor.copy_(self.torch.as_tensor(new, dtype=tensor.dtype))
+
+
+class KerasAdapter(Adapter):
+    track = "tf"
+
+    def __init__(self) -> None:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        import keras
+        import tensorflow as tf
+
+        self.tf = tf
+        self.keras = keras
+
+    @property
+    def device(self) -> str:
+        return "gpu" if self.tf.config.list_physical_devices("GPU") else "cpu"
+
+    def seed(self, seed: int) -> None:
+        super().seed(seed)
+        self.keras.utils.set_random_seed(seed)
+
+    def to_track(self, array: np.ndarray) -> Any:
+        return self.tf.convert_to_tensor(array)
+
+    def to_numpy(self, value: Any) -> np.ndarray | None:
+        tf = self.tf
+        if isinstance(value, (tf.Tensor, tf.Variable)):
+            return value.numpy()
+        if hasattr(self.keras, "KerasTensor") and isinstance(value, self.keras.Variable):
+            return np.asarray(value.numpy())
+        return None
+
+    def predict(self, model: Any, x: Any) -> Any:
+        try:
+            return model(x, training=False)
+        except TypeError:  # plain callables that take no `training` argument
+            return model(x)
+
+    def get_weights(self, model: Any) -> list[np.ndarray]:
+        return [np.array(w, copy=True) for w in model.get_weights()]
+
+    def set_weights(self, model: Any, weights: Sequence[np.ndarray]) -> None:
+        model.set_weights(list(weights))
+
+
+def make_adapter(track: str) -> Adapter:
+    if track == "numpy":
+        return Adapter()
+    if track == "torch":
+        return TorchAdapter()
+    if track == "tf":
+        return KerasAdapter()
+    raise ValueError(f"unknown track {track!r}; expected numpy, torch or tf")

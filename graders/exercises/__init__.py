@@ -1,0 +1,1 @@
+"""One grader module per exercise; each defines EXERCISE."""

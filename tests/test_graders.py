@@ -1,0 +1,65 @@
+"""The graders themselves are tested: stubs score zero, mutants are caught, training is robust."""
+import pytest
+
+from graders import catalog
+from graders.core import load_exercise
+from graders.testing import grade_file, load_mutants, ready_tracks
+
+MUTANTS = load_mutants()
+SEED_SALTS = [f"seed-{k}" for k in range(5)]
+
+
+@pytest.mark.parametrize("exercise,track", ready_tracks())
+def test_student_stub_scores_zero(exercise, track):
+    ex = catalog.load().exercises[exercise]
+    report = grade_file(ex.notebook_path(track), exercise, track)
+    assert report.score == 0, "\n" + report.format()
+    assert all(c.status in ("failed", "skipped") for c in report.checks), "\n" + report.format()
+
+
+@pytest.mark.parametrize("exercise,track", ready_tracks())
+def test_every_part_has_public_and_hidden_checks(exercise, track):
+    checks = load_exercise(exercise).checks
+    for part in load_exercise(exercise).parts:
+        kinds = {c.hidden for c in checks if c.part == part}
+        assert kinds == {False, True}, f"part {part!r} needs public and hidden checks"
+
+
+@pytest.mark.parametrize("exercise,track", ready_tracks())
+def test_at_least_three_mutants(exercise, track):
+    mine = [m for m in MUTANTS if m.exercise == exercise and track in m.tracks]
+    assert len(mine) >= 3, f"{exercise} [{track}] has {len(mine)} mutants; add known-wrong solutions in tests/mutants/{exercise}/"
+
+
+def test_mutants_target_real_checks():
+    ids = {}
+    for m in MUTANTS:
+        ex = catalog.load().exercises[m.exercise]
+        ids.setdefault(m.exercise, {c.id for c in load_exercise(m.exercise).checks})
+        assert set(m.expect_fail) <= ids[m.exercise], f"{m.name}: unknown check ids {set(m.expect_fail) - ids[m.exercise]}"
+        assert set(m.tracks) <= set(ex.tracks), f"{m.name}: tracks {m.tracks} not in {ex.tracks}"
+
+
+@pytest.mark.parametrize("mutant,track", [(m, t) for m in MUTANTS for t in m.tracks], ids=lambda v: getattr(v, "name", v))
+def test_mutant_is_caught(mutant, track):
+    ex = catalog.load().exercises[mutant.exercise]
+    if not ex.ready:
+        pytest.skip(f"{ex.id} is not ready")
+    report = grade_file(ex.solution_path(track), ex.id, track, extra_code=mutant.code, parts=mutant.parts)
+    by_id = {c.id: c for c in report.checks}
+    assert report.score < report.max_score, "\n" + report.format()
+    for check_id in mutant.expect_fail:
+        result = by_id[check_id]
+        assert result.status == "failed", f"{check_id} should catch this mutant:\n{report.format()}"
+    if mutant.message:
+        messages = " | ".join(by_id[c].message for c in mutant.expect_fail)
+        assert mutant.message.lower() in messages.lower(), f"expected {mutant.message!r} in: {messages}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("salt", SEED_SALTS)
+@pytest.mark.parametrize("exercise,track", ready_tracks())
+def test_reference_passes_for_other_seeds(exercise, track, salt):
+    ex = catalog.load().exercises[exercise]
+    report = grade_file(ex.solution_path(track), exercise, track, salt=salt)
+    assert report.all_passed, "\n" + report.format()
