@@ -11,6 +11,7 @@ from .core import GradeReport, load_exercise
 from .submission import CodeCell, InProcessSubmission, read_source
 
 MUTANTS = catalog.ROOT / "tests" / "mutants"
+ALTERNATIVES = catalog.ROOT / "tests" / "alternatives"
 
 
 def selected_exercises() -> list[catalog.Exercise]:
@@ -43,7 +44,8 @@ def grade_file(path: Path, exercise: str, track: str, extra_code: str = "", salt
 
 @dataclass(frozen=True)
 class Mutant:
-    """A known-wrong solution: code run after the reference that redefines one piece of it.
+    """A known-wrong (or, under tests/alternatives, a differently-right) solution: code run after
+    the reference that redefines one piece of it.
 
     Its docstring says what mistake it makes, on which tracks, which checks must catch it, and
     optionally a phrase the failure message must contain::
@@ -77,15 +79,16 @@ def _field(doc: str, key: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def load_mutants() -> list[Mutant]:
+def load_mutants(folder: Path = MUTANTS) -> list[Mutant]:
+    """Mutants need 'expect-fail:'; alternatives (``folder=ALTERNATIVES``) must score full marks."""
     mutants = []
-    for path in sorted(MUTANTS.glob("*/*.py")):
+    for path in sorted(folder.glob("*/*.py")):
         code = path.read_text(encoding="utf-8")
         doc_match = re.match(r'\s*"""(.*?)"""', code, re.DOTALL)
         doc = doc_match.group(1) if doc_match else ""
         tracks, expect_fail = _field(doc, "tracks"), _field(doc, "expect-fail")
-        if not tracks or not expect_fail:
+        if not tracks or (folder == MUTANTS and not expect_fail):
             raise ValueError(f"{path}: the docstring needs 'tracks:' and 'expect-fail:' lines")
         mutants.append(Mutant(path, path.parent.name, tuple(tracks.replace(",", " ").split()),
-                              tuple(expect_fail.replace(",", " ").split()), _field(doc, "message"), code))
+                              tuple((expect_fail or "").replace(",", " ").split()), _field(doc, "message"), code))
     return mutants

@@ -3,9 +3,10 @@ import pytest
 
 from graders import catalog
 from graders.core import load_exercise
-from graders.testing import grade_file, load_mutants, ready_tracks
+from graders.testing import ALTERNATIVES, grade_file, load_mutants, ready_tracks
 
 MUTANTS = load_mutants()
+ALTERNATIVE_SOLUTIONS = load_mutants(ALTERNATIVES)
 SEED_SALTS = [f"seed-{k}" for k in range(5)]
 
 
@@ -54,6 +55,16 @@ def test_mutant_is_caught(mutant, track):
     if mutant.message:
         messages = " | ".join(by_id[c].message for c in mutant.expect_fail)
         assert mutant.message.lower() in messages.lower(), f"expected {mutant.message!r} in: {messages}"
+
+
+@pytest.mark.parametrize("alternative,track", [(m, t) for m in ALTERNATIVE_SOLUTIONS for t in m.tracks],
+                         ids=lambda v: getattr(v, "name", v))
+def test_alternative_correct_solution_scores_full_marks(alternative, track):
+    ex = catalog.load().exercises[alternative.exercise]
+    if not ex.ready:
+        pytest.skip(f"{ex.id} is not ready")
+    report = grade_file(ex.solution_path(track), ex.id, track, extra_code=alternative.code)
+    assert report.all_passed, "\n" + report.format()
 
 
 @pytest.mark.slow
