@@ -1,4 +1,4 @@
-"""A loop-based histogram and an OpenCV-equivalent LUT built with np.interp: also correct.
+"""A loop-based histogram: slower than np.bincount, and just as correct.
 
 tracks: numpy
 """
