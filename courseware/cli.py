@@ -20,7 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "build":
+        from .demo import make_demo_class
+
         stale = build.build(args.exercise or None, check_only=args.check)
+        if not args.exercise:
+            stale += make_demo_class(check_only=args.check)
         readme_stale = readme.update(check_only=args.check)
         for path in stale:
             print(("stale: " if args.check else "wrote ") + str(path.relative_to(build.catalog_mod.ROOT)))

@@ -13,6 +13,13 @@ def test_course_notebooks_are_up_to_date():
     assert not stale, f"run `course build`: stale {[str(p) for p in stale]}"
 
 
+def test_demo_class_is_up_to_date():
+    from courseware.demo import make_demo_class
+
+    stale = make_demo_class(check_only=True)
+    assert not stale, f"run `course build`: stale {[str(p) for p in stale]}"
+
+
 def test_readme_table_is_up_to_date():
     assert not readme.update(check_only=True), "run `course build` to regenerate the README table"
 
