@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("exercise")
     d = sub.add_parser("demo", help="grade the shipped demo class and print a score table")
     d.add_argument("--out", default="results/demo", help="folder for the JSON results (default: %(default)s)")
+    t = sub.add_parser("time", help="median grading time of each reference (imports excluded)")
+    t.add_argument("exercise", nargs="*")
+    t.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -44,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
         from .demo import run_demo
 
         return run_demo(args.out)
+    if args.command == "time":
+        from .timing import time_exercises
+
+        time_exercises(args.exercise or None, args.repeat)
+        return 0
     return 2
 
 
