@@ -1,0 +1,18 @@
+"""`make demo`'s job: the demo class grades, with the scores its three students should get."""
+import csv
+
+from courseware.demo import run_demo
+
+
+def test_demo_class_grades_as_expected(tmp_path, capsys):
+    assert run_demo(str(tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert "alice" in out and "gradebook.csv" in out
+    with open(tmp_path / "gradebook.csv", newline="") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    alice, bob, carol = (float(rows[s]["total"]) for s in ("alice", "bob", "carol"))
+    maximum = float(rows["alice"]["max"])
+    assert alice == maximum > 0          # complete, correct notebooks
+    assert 0 < bob < alice               # first part of each notebook only
+    assert carol < bob                   # syntax error and crash
+    assert len(list(tmp_path.glob("*/*.json"))) == 3 * (len(rows["alice"]) - 3)
