@@ -1,7 +1,23 @@
 """One pinned implementation of each metric the graders use, on numpy arrays.
 
-tests/test_metrics.py cross-checks each against scikit-image, torchmetrics and tf.image with an
-explicit data range. Images are float arrays, (H, W), (H, W, C) or batched (N, H, W, C).
+tests/test_metrics.py cross-checks each against scikit-image, torchmetrics, tf.image / Keras and
+scikit-learn with an explicit data range, and on hand-computed cases. Images are arrays of any
+numeric dtype (computed in float64), (H, W), (H, W, C) or batched (N, H, W, C); a batch of grey
+images needs its channel axis, (N, H, W, 1).
+
+Conventions where libraries differ:
+
+* ``psnr``: the MSE runs over *all* values (a batch gives one number, as torchmetrics' default;
+  tf.image.psnr gives one number per image); identical inputs give ``inf`` (as scikit-image).
+* ``ssim``: Gaussian window 11 x 11, sigma 1.5, K1 0.01, K2 0.03, population (co)variances, mean
+  over the valid window positions, then over channels and images: scikit-image with
+  ``gaussian_weights=True, sigma=1.5, use_sample_covariance=False``, and tf.image.ssim. torchmetrics
+  (1.x) pads by reflection and averages its map over the border too; its map at the valid
+  positions (``return_full_image=True``, cropped by 5 pixels) equals ours.
+* ``box_iou``: continuous coordinates (no +1 on widths, as torchvision and COCO); a pair whose
+  union is empty (two degenerate boxes) has IoU 0.
+* ``mask_iou``: two empty masks have IoU 1 (torchmetrics' jaccard gives 0 by default).
+* ``average_precision``: COCO's 101-point interpolated AP; ties in score keep the input order.
 """
 from __future__ import annotations
 
@@ -14,6 +30,8 @@ def psnr(x: np.ndarray, y: np.ndarray, data_range: float) -> float:
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
     if x.shape != y.shape:
         raise ValueError(f"psnr: shapes differ {x.shape} vs {y.shape}")
+    if not data_range > 0:
+        raise ValueError(f"psnr: data_range must be positive, got {data_range}")
     mse = np.mean((x - y) ** 2)
     return float("inf") if mse == 0 else float(10 * np.log10(data_range**2 / mse))
 
@@ -26,12 +44,12 @@ def gaussian_kernel_1d(size: int = 11, sigma: float = 1.5) -> np.ndarray:
 
 def _ssim_2d(x: np.ndarray, y: np.ndarray, data_range: float, k1: float, k2: float, size: int, sigma: float) -> float:
     g = gaussian_kernel_1d(size, sigma)
+    pad = size // 2
 
     def blur(a: np.ndarray) -> np.ndarray:  # "valid" Gaussian filtering: windows entirely inside the image
         a = ndimage.correlate1d(a, g, axis=0, mode="constant")
         a = ndimage.correlate1d(a, g, axis=1, mode="constant")
-        pad = size // 2
-        return a[pad:-pad, pad:-pad]
+        return a[pad:a.shape[0] - pad, pad:a.shape[1] - pad]
 
     c1, c2 = (k1 * data_range) ** 2, (k2 * data_range) ** 2
     mx, my = blur(x), blur(y)
@@ -45,10 +63,17 @@ def _ssim_2d(x: np.ndarray, y: np.ndarray, data_range: float, k1: float, k2: flo
 def ssim(x: np.ndarray, y: np.ndarray, data_range: float, k1: float = 0.01, k2: float = 0.03,
          win_size: int = 11, sigma: float = 1.5) -> float:
     """Structural similarity (Wang et al. 2004): Gaussian 11x11 window, sigma 1.5, mean over
-    channels and images. Accepts (H, W), (H, W, C) or (N, H, W, C); H and W at least ``win_size``."""
+    channels and images. Accepts (H, W), (H, W, C) with C <= 4, or (N, H, W, C); H and W at least
+    ``win_size``. A 3-D array is one image, channels last: pass a batch of grey images as
+    (N, H, W, 1), since (N, H, W) would be read as one image with W channels."""
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
     if x.shape != y.shape:
         raise ValueError(f"ssim: shapes differ {x.shape} vs {y.shape}")
+    if win_size % 2 != 1:
+        raise ValueError(f"ssim: win_size must be odd, got {win_size}")
+    if x.ndim == 3 and x.shape[2] > 4:
+        raise ValueError(f"ssim: a 3-D input is one (H, W, C) image, got {x.shape[2]} channels; "
+                         "pass a batch of grey images as (N, H, W, 1)")
     if x.ndim == 2:
         x, y = x[None, :, :, None], y[None, :, :, None]
     elif x.ndim == 3:
@@ -89,10 +114,17 @@ def accuracy(pred_labels: np.ndarray, labels: np.ndarray) -> float:
 
 def average_precision(scores: np.ndarray, is_true_positive: np.ndarray, num_ground_truth: int) -> float:
     """Area under the precision-recall curve with COCO's 101-point interpolation."""
+    scores = np.asarray(scores, np.float64).reshape(-1)
+    is_true_positive = np.asarray(is_true_positive, bool).reshape(-1)
+    if scores.shape != is_true_positive.shape:
+        raise ValueError(f"average_precision: {scores.shape} scores for {is_true_positive.shape} hit flags")
+    if is_true_positive.sum() > num_ground_truth:
+        raise ValueError(f"average_precision: {int(is_true_positive.sum())} true positives for "
+                         f"{num_ground_truth} ground truths")
     if num_ground_truth == 0:
         return float("nan")
-    order = np.argsort(-np.asarray(scores, np.float64), kind="stable")
-    tp = np.asarray(is_true_positive, bool)[order]
+    order = np.argsort(-scores, kind="stable")
+    tp = is_true_positive[order]
     tps, fps = np.cumsum(tp), np.cumsum(~tp)
     recall = tps / num_ground_truth
     precision = tps / np.maximum(tps + fps, 1)

@@ -1,5 +1,6 @@
 """`make demo`'s job: the demo class grades, with the scores its three students should get."""
 import csv
+import json
 
 from courseware.demo import run_demo
 
@@ -14,5 +15,8 @@ def test_demo_class_grades_as_expected(tmp_path, capsys):
     maximum = float(rows["alice"]["max"])
     assert alice == maximum > 0          # complete, correct notebooks
     assert 0 < bob < alice               # first part of each notebook only
-    assert carol < bob                   # syntax error and crash
+    assert carol < alice                 # a syntax error and a crash cost her the parts they hit
+    for result in tmp_path.glob("carol/*.json"):
+        errors = json.loads(result.read_text())["load_errors"]
+        assert any("SyntaxError" in e for e in errors) and any("RuntimeError" in e for e in errors)
     assert len(list(tmp_path.glob("*/*.json"))) == 3 * (len(rows["alice"]) - 3)
