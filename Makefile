@@ -20,8 +20,10 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/course demo
 
+# One thread per pytest worker: -n auto already runs a worker per core, and PyTorch's own threads on
+# top of that made grading several times slower on two cores.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: install
 	$(BIN)/jupyter lab course/
