@@ -15,6 +15,8 @@ implementation can run it in a worker process behind the same methods.
 """
 from __future__ import annotations
 
+import itertools
+import linecache
 import os
 import re
 import traceback
@@ -88,14 +90,23 @@ def read_source(path: str | os.PathLike) -> SubmissionSource:
     return SubmissionSource(cells, meta.get("exercise"), meta.get("track"), str(path))
 
 
+_SUBMISSION_COUNTER = itertools.count()
+
+
 def execute_cells(cells: list[CodeCell], namespace: dict[str, Any]) -> list[str]:
     """Execute the gradable cells in order; a failing cell is reported and the rest still run."""
     errors = []
+    run = next(_SUBMISSION_COUNTER)
     for index, cell in enumerate(cells):
         if SKIPPED_TAGS.intersection(cell.tags):
             continue
         try:
-            exec(compile(_strip_magics(cell.source), f"<cell {index}>", "exec"), namespace)
+            source = _strip_magics(cell.source)
+            filename = f"<submission {run} cell {index}>"
+            # Registered like IPython does, so tracebacks show the line and tf.function's AutoGraph
+            # can read the source instead of warning that it cannot.
+            linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+            exec(compile(source, filename, "exec"), namespace)
         except BaseException as exc:  # noqa: BLE001 - SystemExit from student code must not end grading
             errors.append(f"cell {index}: {type(exc).__name__}: {exc}")
     return errors

@@ -1,0 +1,26 @@
+"""Appends the loss tensor itself (losses.append(loss)) instead of loss.item(): every step's autograd
+graph stays alive, and the caller gets tensors, not floats.
+
+tracks: torch
+expect-fail: train.returns_losses
+message: loss.item()
+"""
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+
+def train_denoiser(model, clean, sigma, steps, seed, batch_size=16, lr=5e-3):
+    rng = np.random.default_rng(seed)
+    clean = clean.to(DEVICE)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        idx = torch.as_tensor(rng.integers(0, len(clean), batch_size), device=DEVICE)
+        target = clean[idx]
+        loss = F.mse_loss(model(add_noise(target, sigma, int(rng.integers(2**31 - 1)))), target)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss)
+    return losses
