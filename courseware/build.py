@@ -11,7 +11,7 @@ Target: ``course/M/X_<track>.ipynb``. The build
 * replaces each ``### BEGIN SOLUTION <hint>`` ... ``### END SOLUTION`` region with the hint and
   ``raise NotImplementedError()``, and drops cells tagged ``hidden``;
 * writes nbgrader cell metadata: solution cells are autograded answers, ``check("part")`` cells are
-  locked autograder tests worth that part's public points, the setup cell is locked.
+  locked autograder tests (grade id ``check_<part>``) worth that part's points, the setup cell is locked.
 
 Cell tags in the source: ``setup``, ``solution``, ``check``, ``demo`` (training runs and plots,
 skipped when grading), ``hidden`` (reference-only).
@@ -100,9 +100,8 @@ def build_notebook(ex: catalog_mod.Exercise, track: str, cat: catalog_mod.Catalo
     source_nb = jupytext.read(src_path, fmt="py:percent")
     intro, follow_up = split_lesson(ex.lesson_path().read_text(encoding="utf-8"))
     part_points: dict[str, float] = {}
-    for check in load_exercise(ex.id).checks:
-        if not check.hidden:
-            part_points[check.part] = part_points.get(check.part, 0.0) + check.points
+    for check in load_exercise(ex.id).checks:  # hidden ones too: nbgrader's maximum is the course's
+        part_points[check.part] = part_points.get(check.part, 0.0) + check.points
 
     cells = [nbformat.v4.new_markdown_cell(header_markdown(ex, track, cat))]
     cells += [nbformat.v4.new_markdown_cell(s) for s in intro]

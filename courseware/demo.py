@@ -1,7 +1,8 @@
 """The demo class: three students' submissions, generated from the references, graded with one command.
 
 ``course build`` writes ``data/demo_class/submitted/<student>/<module>/<notebook>.ipynb`` (nbgrader's
-submitted/ layout, one module = one assignment) and ``course demo`` grades them and prints a table:
+submitted/ layout, one module = one assignment) and ``course demo`` grades them with ``grade-class``
+(:mod:`graders.classroom`) and prints a table:
 
 * alice hands in complete, correct notebooks (the reference solutions in student-notebook form);
 * bob solves only the first part of each notebook;
@@ -9,9 +10,7 @@ submitted/ layout, one module = one assignment) and ``course demo`` grades them 
 """
 from __future__ import annotations
 
-import csv
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -76,41 +75,10 @@ def make_demo_class(check_only: bool = False) -> list[Path]:
 
 
 def run_demo(out_dir: str) -> int:
-    from graders.grade import grade_path
+    """Grade the demo class with the instructors' command (isolated workers, gradebook, feedback)."""
+    from graders import classroom
 
-    out = Path(out_dir)
-    notebooks = sorted(DEMO_ROOT.glob("*/*/*.ipynb"))
-    if not notebooks:
+    if not any(DEMO_ROOT.glob("*/*/*.ipynb")):
         print(f"no demo submissions under {DEMO_ROOT}; run `course build`", file=sys.stderr)
         return 1
-    rows, start = [], time.perf_counter()
-    for k, path in enumerate(notebooks, 1):
-        student, notebook = path.parts[-3], path.stem
-        print(f"[{k}/{len(notebooks)}] grading {student}/{notebook} ...", end="", flush=True)
-        t0 = time.perf_counter()
-        report = grade_path(path)
-        print(f" {report.score:g}/{report.max_score:g} in {time.perf_counter() - t0:.1f} s", flush=True)
-        target = out / student / f"{notebook}.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(report.to_json() + "\n", encoding="utf-8")
-        rows.append((student, notebook, report))
-
-    columns = sorted({nb for _, nb, _ in rows})
-    table = {s: {nb: r for st, nb, r in rows if st == s} for s in sorted({s for s, _, _ in rows})}
-    with open(out / "gradebook.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["student", *columns, "total", "max"])
-        for student, reports in table.items():
-            total = sum(r.score for r in reports.values())
-            writer.writerow([student, *[reports[c].score if c in reports else "" for c in columns],
-                             round(total, 3), sum(r.max_score for r in reports.values())])
-    width = max(len(c) for c in columns)
-    print(f"\n{'student':<8} " + " ".join(f"{c:>{width}}" for c in columns) + f" {'total':>9}")
-    for student, reports in table.items():
-        cells = [f"{reports[c].score:g}/{reports[c].max_score:g}" if c in reports else "-" for c in columns]
-        total = sum(r.score for r in reports.values())
-        maximum = sum(r.max_score for r in reports.values())
-        print(f"{student:<8} " + " ".join(f"{c:>{width}}" for c in cells) + f" {total:>4g}/{maximum:<4g}")
-    print(f"\ngraded {len(rows)} notebooks in {time.perf_counter() - start:.1f} s; "
-          f"results in {out}/ (gradebook.csv and one JSON per notebook)")
-    return 0
+    return classroom.main([str(DEMO_ROOT), "--out", out_dir])

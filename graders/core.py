@@ -188,6 +188,9 @@ class Exercise:
                     check.id, check.part, check.title, 0.0, check.points, False,
                     f"not run: fix '{failed_in_part[check.part]}' first", 0.0, check.hidden, "skipped"))
                 continue
+            begin_check = getattr(sub, "begin_check", None)  # a sandboxed submission starts the check's clock
+            if begin_check is not None:
+                begin_check(check.id)
             result = run_check(check, sub, ctx)
             if not result.passed:
                 failed_in_part[check.part] = check.title

@@ -97,6 +97,7 @@ def execute_cells(cells: list[CodeCell], namespace: dict[str, Any]) -> list[str]
     """Execute the gradable cells in order; a failing cell is reported and the rest still run."""
     errors = []
     run = next(_SUBMISSION_COUNTER)
+    owner = os.getpid()
     for index, cell in enumerate(cells):
         if SKIPPED_TAGS.intersection(cell.tags):
             continue
@@ -109,6 +110,8 @@ def execute_cells(cells: list[CodeCell], namespace: dict[str, Any]) -> list[str]
             exec(compile(source, filename, "exec"), namespace)
         except BaseException as exc:  # noqa: BLE001 - SystemExit from student code must not end grading
             errors.append(f"cell {index}: {type(exc).__name__}: {exc}")
+        if os.getpid() != owner:  # a process the cell forked (a fork bomb's children) must not go on grading
+            os._exit(0)
     return errors
 
 

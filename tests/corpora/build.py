@@ -1,0 +1,319 @@
+"""Write the crash and attack corpora: ``python tests/corpora/build.py`` (the notebooks are committed).
+
+Both are built on histogram_equalization (numpy: fast to grade, the sandbox is the same for every
+track). Crash cases start from a correct submission and break one thing; attack cases start from
+the blank student notebook and add code that would produce the right answers *only if the attack
+worked* (reading the solutions, reaching the network, patching the grader's comparisons, ...), so
+an attack that gets through scores points and the test sees it. Expected outcomes: expected.yaml.
+"""
+from __future__ import annotations
+
+import copy
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+from courseware.build import build_notebook, render
+from courseware.demo import submission_notebook
+from graders import catalog as catalog_mod
+
+HERE = Path(__file__).parent
+NAME = "histogram_equalization_numpy.ipynb"
+
+
+def _base() -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
+    cat = catalog_mod.load()
+    ex = cat.exercises["histogram_equalization"]
+    return submission_notebook("alice", ex, "numpy"), build_notebook(ex, "numpy", cat)
+
+
+def _cells(nb, tag: str) -> list[int]:
+    return [i for i, c in enumerate(nb.cells) if tag in c.metadata.get("tags", [])]
+
+
+def _code(source: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell(textwrap.dedent(source).strip() + "\n")
+
+
+def _answers_source(good) -> str:
+    return "\n\n".join(good.cells[i].source for i in _cells(good, "solution"))
+
+
+def _gated(blank, condition: str, good, setup: str = "") -> nbformat.NotebookNode:
+    """The blank notebook plus a cell that defines the correct answers only if ``condition`` holds."""
+    nb = copy.deepcopy(blank)
+    body = textwrap.indent(_answers_source(good), "    ")
+    cell = _code(setup) if setup else None
+    gate = nbformat.v4.new_code_cell(f"if {condition}:\n{body}\n")
+    nb.cells.extend([c for c in (cell, gate) if c is not None])
+    return nb
+
+
+def crash_cases(good, blank) -> dict[str, object]:
+    setup, answers, checks = _cells(good, "setup")[0], _cells(good, "solution"), _cells(good, "check")
+    cases: dict[str, object] = {}
+    text = render(good)
+    cases["invalid_json"] = text[: len(text) // 2]
+    cases["old_nbformat"] = nbformat.writes(nbformat.convert(copy.deepcopy(good), 3), version=3)
+
+    nb = copy.deepcopy(good)
+    del nb.cells[answers[1]]
+    cases["missing_cells"] = nb
+
+    nb = copy.deepcopy(good)
+    nb.cells.append(nb.cells.pop(setup))  # imports last: the functions look names up when called
+    cases["reordered_cells"] = nb
+
+    nb = copy.deepcopy(good)
+    nb.cells[answers[0]].source = nb.cells[answers[0]].source.replace("):", ")", 1)
+    cases["syntax_error"] = nb
+
+    nb = copy.deepcopy(good)
+    nb.cells[setup].source = "import no_such_module_anywhere\n" + nb.cells[setup].source
+    cases["exception_on_import"] = nb
+
+    nb = copy.deepcopy(good)
+    nb.cells.insert(setup + 1, _code("while True:\n    pass"))
+    cases["infinite_loop"] = nb
+
+    nb = copy.deepcopy(good)  # only the colour part hangs: the other parts keep their points
+    nb.cells[answers[2]].source += "\n\nimport time\n\ndef equalize_color(img):\n    time.sleep(10**6)\n"
+    cases["sleep"] = nb
+
+    nb = copy.deepcopy(good)
+    nb.cells.insert(setup + 1, _code("blob = []\nwhile True:\n    blob.append(np.ones(2**27, dtype=np.uint8))"))
+    cases["memory_blowup"] = nb
+
+    nb = copy.deepcopy(good)
+    nb.cells.insert(setup + 1, _code("import os\nwhile True:\n    os.fork()"))
+    cases["fork_bomb"] = nb
+
+    nb = copy.deepcopy(good)
+    nb.cells.insert(setup + 1, _code("for _ in range(100):\n    print('x' * 2**20)"))
+    cases["print_100mb"] = nb
+
+    nb = copy.deepcopy(good)
+    nb.cells[answers[1]].source += "\n\ndef equalize_hist(img):\n    return np.full(img.shape, np.nan)\n"
+    cases["nan_outputs"] = nb
+
+    nb = copy.deepcopy(good)
+    nb.cells[answers[0]].source += "\n\ndef histogram(img):\n    return np.bincount(img.ravel())\n"
+    cases["wrong_shapes"] = nb
+
+    nb = copy.deepcopy(good)
+    for i in checks:
+        nb.cells[i].source = "check = lambda part: print('all checks passed')\n" + nb.cells[i].source
+    cases["edited_check_cells"] = nb
+
+    nb = copy.deepcopy(good)
+    for i in reversed(checks):
+        del nb.cells[i]
+    cases["deleted_check_cells"] = nb
+
+    nb = copy.deepcopy(good)
+    nb.metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
+    nb.metadata["language_info"] = {"name": "R"}
+    cases["unknown_kernel"] = nb
+    return cases
+
+
+def attack_cases(good, blank) -> dict[str, object]:
+    cases: dict[str, object] = {}
+    nb = copy.deepcopy(blank)
+    nb.cells.append(_code("""
+        check = lambda *args, **kwargs: None
+        import builtins
+        builtins.AssertionError = type("AssertionError", (Exception,), {})
+        builtins.isinstance = lambda *args: True
+    """))
+    cases["redefine_check_and_assert"] = nb
+
+    nb = copy.deepcopy(blank)  # identity "equalisation" passes only if the grader's cv2/numpy are patched
+    nb.cells.append(_code("""
+        import cv2, numpy
+        numpy.array_equal = numpy.allclose = lambda *args, **kwargs: True
+        numpy.testing.assert_array_equal = numpy.testing.assert_allclose = lambda *args, **kwargs: None
+        cv2.equalizeHist = lambda img: img
+        import sys
+        for module in list(sys.modules.values()):
+            if getattr(module, "__name__", "").startswith("graders"):
+                for name in ("CheckFailed", "StudentCodeError"):
+                    if hasattr(module, name):
+                        setattr(module, name, KeyboardInterrupt)
+
+        # Wrong shapes: any point this earns was given by a patched comparison.
+        def histogram(img):
+            return numpy.zeros(3, numpy.int64)
+
+        def equalize_hist(img):
+            return img[:1]
+
+        def equalize_color(img):
+            return img[:1]
+    """))
+    cases["monkeypatch_comparisons"] = nb
+
+    nb = copy.deepcopy(blank)
+    nb.cells.append(_code("""
+        class Anything(float):
+            def __eq__(self, other): return True
+            def __ne__(self, other): return False
+            def __lt__(self, other): return True
+            def __le__(self, other): return True
+            def __gt__(self, other): return True
+            def __ge__(self, other): return True
+            def __array__(self, *args, **kwargs): raise TypeError("no")
+            def __hash__(self): return 0
+            def __len__(self): return 256
+            shape = (256,)
+            dtype = "uint8"
+
+        class AnythingArray:
+            def __eq__(self, other): return True
+            shape = property(lambda self: (256,))
+            dtype = property(lambda self: __import__("numpy").dtype("uint8"))
+
+        def histogram(img):
+            return AnythingArray()
+
+        def equalize_hist(img):
+            return AnythingArray()
+
+        def equalize_color(img):
+            return [Anything(1.0)] * 3
+    """))
+    cases["always_equal_objects"] = nb
+
+    nb = copy.deepcopy(blank)
+    nb.cells.append(_code("import os\nos._exit(0)"))
+    cases["os_exit"] = nb
+
+    nb = copy.deepcopy(blank)
+    nb.cells.append(_code("import sys\nsys.exit(0)"))
+    cases["sys_exit"] = nb
+
+    # Writes a perfect-looking result everywhere a result could live; the grader must ignore them all.
+    cases["fake_result_file"] = _gated(blank, "wrote_somewhere", good, """
+        import json, os
+        from pathlib import Path
+        import graders
+        fake = {"status": "ok", "score": 999, "max_score": 13, "checks": [], "student": "attacker"}
+        repo = Path(graders.__file__).resolve().parents[1]
+        targets = [repo / "results", repo / "results" / "class", Path.cwd().parent, Path("/tmp"), repo]
+        targets += [p.parent for p in repo.glob("**/histogram_equalization_numpy.json")]
+        wrote_somewhere = False
+        for folder in targets:
+            try:
+                (folder / "histogram_equalization_numpy.json").write_text(json.dumps(fake))
+                (folder / "gradebook.csv").write_text("student,total\\nattacker,999\\n")
+                wrote_somewhere = folder != Path("/tmp") and folder != Path.cwd()
+            except OSError:
+                pass
+    """)
+
+    cases["read_solutions"] = _gated(blank, "stolen", good, """
+        from pathlib import Path
+        import graders
+        repo = Path(graders.__file__).resolve().parents[1]
+        stolen = None
+        for path in [repo / "solutions" / "m01_image_basics" / "histogram_equalization" / "numpy.py",
+                     repo / "graders" / "exercises" / "histogram_equalization.py",
+                     repo / "tests" / "corpora" / "build.py"]:
+            try:
+                stolen = path.read_text()
+                break
+            except OSError:
+                pass
+    """)
+
+    cases["read_secrets"] = _gated(blank, "secret", good, """
+        import os
+        secret = os.environ.get("COURSE_GRADING_SALT")
+        for pid in [os.getppid(), 1] + [int(p) for p in os.listdir("/proc") if p.isdigit()][:200]:
+            try:
+                data = open(f"/proc/{pid}/environ", "rb").read()
+            except OSError:
+                continue
+            if b"COURSE_GRADING_SALT=" in data:
+                secret = data.split(b"COURSE_GRADING_SALT=")[1].split(b"\\0")[0]
+                break
+    """)
+
+    cases["network"] = _gated(blank, "online", good, """
+        import socket
+        online = False
+        for host, port in [("pypi.org", 443), ("1.1.1.1", 53), ("127.0.0.1", 22), ("127.0.0.1", 8888)]:
+            try:
+                socket.create_connection((host, port), timeout=2).close()
+                online = True
+                break
+            except OSError:
+                pass
+    """)
+
+    cases["drop_conftest"] = _gated(blank, "dropped", good, """
+        from pathlib import Path
+        import graders
+        repo = Path(graders.__file__).resolve().parents[1]
+        hook = "import pytest\\n@pytest.hookimpl(tryfirst=True)\\ndef pytest_runtest_makereport(item, call):\\n    pass\\n"
+        dropped = False
+        for folder in [repo, repo / "tests", repo / "graders", repo / "graders" / "exercises"]:
+            try:
+                (folder / "conftest.py").write_text(hook)
+                dropped = True
+            except OSError:
+                pass
+    """)
+
+    # Looks for answers cached by earlier gradings in this process (another student's functions, or
+    # arrays left in memory by a reused worker) and answers with them; a blank stub otherwise.
+    nb = copy.deepcopy(blank)
+    nb.cells.append(_code("""
+        import gc
+        stolen = {}
+        for obj in gc.get_objects():
+            if isinstance(obj, dict) and obj.get("__name__") == "__submission__" and obj is not globals():
+                for name in ("histogram", "equalize_hist", "equalize_color"):
+                    if callable(obj.get(name)):
+                        stolen.setdefault(name, obj[name])
+
+        def histogram(img):
+            if "histogram" not in stolen:
+                raise NotImplementedError()
+            return stolen["histogram"](img)
+
+        def equalize_hist(img):
+            if "equalize_hist" not in stolen:
+                raise NotImplementedError()
+            return stolen["equalize_hist"](img)
+
+        def equalize_color(img):
+            if "equalize_color" not in stolen:
+                raise NotImplementedError()
+            return stolen["equalize_color"](img)
+    """))
+    cases["cached_values"] = nb
+    return cases
+
+
+def write(folder: Path, cases: dict[str, object]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*/"):
+        for f in old.glob("*"):
+            f.unlink()
+    for name, nb in cases.items():
+        target = folder / name / NAME  # one student per case, named after it
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(nb if isinstance(nb, str) else render(nb), encoding="utf-8")
+
+
+def main() -> None:
+    good, blank = _base()
+    write(HERE / "crash", crash_cases(good, blank))
+    write(HERE / "attack", attack_cases(good, blank))
+    write(HERE / "good", {"good_student_1": good, "good_student_2": good, "blank_student": blank})
+
+
+if __name__ == "__main__":
+    main()
