@@ -95,9 +95,12 @@ def _child(config: sandbox.SlotConfig, conn: socket.socket, output_fd: int, trac
 
 
 def _preload(frameworks: list[str], threads: int) -> None:
+    # What the notebooks' setup cells import, so a worker starts with it in memory.
+    import cv2  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
     import numpy  # noqa: F401
 
-    from . import adapters, metrics, notebook, plots  # noqa: F401 - warm for student code too
+    from . import adapters, metrics, notebook, plots  # noqa: F401
 
     if "torch" in frameworks:
         import torch

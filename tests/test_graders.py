@@ -26,6 +26,20 @@ def test_every_part_has_public_and_hidden_checks(exercise, track):
         assert kinds == {False, True}, f"part {part!r} needs public and hidden checks"
 
 
+# What a grader may touch on `sub`: the interface graders.remote.RemoteSubmission implements over
+# the pipe. A grader reaching for anything else passes in-process and breaks in class grading.
+SUBMISSION_INTERFACE = {"call", "predict", "get_weights", "set_weights", "seed", "has", "layout", "device", "track"}
+
+
+@pytest.mark.parametrize("exercise", [ex.id for ex in selected_exercises()])
+def test_grader_uses_only_the_submission_interface(exercise):
+    import re
+
+    source = catalog.load().exercises[exercise].grader_path().read_text()
+    used = set(re.findall(r"\bsub\.(\w+)", source))
+    assert used <= SUBMISSION_INTERFACE, f"graders/exercises/{exercise}.py uses sub.{sorted(used - SUBMISSION_INTERFACE)}"
+
+
 @pytest.mark.parametrize("exercise,track", ready_tracks())
 def test_at_least_three_mutants(exercise, track):
     mine = [m for m in MUTANTS if m.exercise == exercise and track in m.tracks]

@@ -1,4 +1,5 @@
-"""nbgrader accepts the generated notebooks: generate_assignment, then autograde of demo submissions."""
+"""nbgrader accepts the generated notebooks (generate_assignment, autograde), and grade-class
+writes its scores into nbgrader's gradebook."""
 import csv
 import os
 import shutil
@@ -23,60 +24,56 @@ def nbgrader(*args, cwd):
     return result
 
 
-@pytest.mark.skipif(shutil.which("nbgrader", path=str(Path(sys.executable).parent)) is None,
-                    reason="nbgrader is not installed")
-def test_generate_assignment_and_autograde(tmp_path):
+NEEDS_NBGRADER = pytest.mark.skipif(shutil.which("nbgrader", path=str(Path(sys.executable).parent)) is None,
+                                    reason="nbgrader is not installed")
+
+
+def released_course(course: Path, students: tuple[str, ...]) -> tuple[str, Path]:
+    """An nbgrader course dir: the exercise's notebook generated and released, and the demo students'
+    copies in submitted/. Returns (assignment, released notebook)."""
     ex = catalog.load().exercises[EXERCISE]
     assignment = ex.module
-    (tmp_path / "nbgrader_config.py").write_text(
-        'c = get_config()\nc.CourseDirectory.course_id = "demo"\n')
-    source = tmp_path / "source" / assignment
+    (course / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "demo"\n')
+    source = course / "source" / assignment
     source.mkdir(parents=True)
     shutil.copy(ex.notebook_path(TRACK), source)
-    nbgrader("db", "assignment", "add", assignment, cwd=tmp_path)
-    nbgrader("generate_assignment", assignment, "--force", cwd=tmp_path)
-    released = tmp_path / "release" / assignment / ex.notebook_path(TRACK).name
+    nbgrader("db", "assignment", "add", assignment, cwd=course)
+    nbgrader("generate_assignment", assignment, "--force", cwd=course)
+    released = course / "release" / assignment / ex.notebook_path(TRACK).name
     assert released.is_file()
-
-    for student in ("alice", "bob"):
-        target = tmp_path / "submitted" / student / assignment
+    for student in students:
+        target = course / "submitted" / student / assignment
         target.mkdir(parents=True)
         shutil.copy(DEMO_ROOT / student / assignment / released.name, target)
+    return assignment, released
+
+
+def exported_grades(course: Path) -> dict[str, tuple[float, float]]:
+    nbgrader("export", cwd=course)
+    with open(course / "grades.csv", newline="") as f:
+        return {row["student_id"]: (float(row["score"]), float(row["max_score"])) for row in csv.DictReader(f)}
+
+
+@NEEDS_NBGRADER
+def test_generate_assignment_and_autograde(tmp_path):
+    assignment, _ = released_course(tmp_path, ("alice", "bob"))
     nbgrader("autograde", assignment, "--force", cwd=tmp_path)
-    nbgrader("export", cwd=tmp_path)
-    with open(tmp_path / "grades.csv", newline="") as f:
-        grades = {row["student_id"]: (float(row["score"]), float(row["max_score"])) for row in csv.DictReader(f)}
+    grades = exported_grades(tmp_path)
     alice, bob = grades["alice"], grades["bob"]
     assert alice[0] == alice[1] > 0, grades  # complete submission: every check cell passes
     assert 0 < bob[0] < bob[1], grades        # only the first part solved
 
 
-@pytest.mark.skipif(shutil.which("nbgrader", path=str(Path(sys.executable).parent)) is None,
-                    reason="nbgrader is not installed")
+@NEEDS_NBGRADER
 def test_grade_class_pushes_scores_into_nbgraders_gradebook(tmp_path):
     """The instructor's workflow: release and collect with nbgrader, grade submitted/ with grade-class
     --nbgrader-db, and nbgrader export (formgrader reads the same database) shows those scores."""
     from graders import classroom
 
-    ex = catalog.load().exercises[EXERCISE]
-    assignment = ex.module
-    (tmp_path / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "demo"\n')
-    source = tmp_path / "source" / assignment
-    source.mkdir(parents=True)
-    shutil.copy(ex.notebook_path(TRACK), source)
-    nbgrader("db", "assignment", "add", assignment, cwd=tmp_path)
-    nbgrader("generate_assignment", assignment, "--force", cwd=tmp_path)
-    name = ex.notebook_path(TRACK).name
-    for student in ("alice", "bob", "carol"):
-        target = tmp_path / "submitted" / student / assignment
-        target.mkdir(parents=True)
-        shutil.copy(DEMO_ROOT / student / assignment / name, target)
+    released_course(tmp_path, ("alice", "bob", "carol"))
     db = f"sqlite:///{tmp_path / 'gradebook.db'}"
     assert classroom.main([str(tmp_path), "--out", str(tmp_path / "results"), "--nbgrader-db", db, "--jobs", "1"]) == 0
-
-    nbgrader("export", cwd=tmp_path)
-    with open(tmp_path / "grades.csv", newline="") as f:
-        exported = {row["student_id"]: (float(row["score"]), float(row["max_score"])) for row in csv.DictReader(f)}
+    exported = exported_grades(tmp_path)
     with open(tmp_path / "results" / "gradebook.csv", newline="") as f:
         ours = {row["student"]: (float(row["total"]), float(row["max"])) for row in csv.DictReader(f)}
     assert exported == ours
