@@ -94,6 +94,21 @@ def _child(config: sandbox.SlotConfig, conn: socket.socket, output_fd: int, trac
     serve(conn, track, {"pid": os.getpid(), "workdir": workdir})
 
 
+def _warm_torch(torch) -> None:
+    """One tiny training step, so kernels and dispatch caches are built once here, not in every worker.
+
+    Safe to fork after: with one thread, PyTorch starts no thread pool on the CPU; CUDA is left alone.
+    """
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.BatchNorm2d(4), torch.nn.ReLU(),
+                                torch.nn.MaxPool2d(2), torch.nn.ConvTranspose2d(4, 1, 4, stride=2, padding=1),
+                                torch.nn.Flatten(), torch.nn.Linear(64, 3))
+    optimizer = torch.optim.Adam(model.parameters())
+    loss = torch.nn.functional.cross_entropy(model(torch.zeros(2, 1, 8, 8)), torch.zeros(2, dtype=torch.long))
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+
 def _preload(frameworks: list[str], threads: int) -> None:
     # What the notebooks' setup cells import, so a worker starts with it in memory.
     import cv2  # noqa: F401
@@ -104,9 +119,12 @@ def _preload(frameworks: list[str], threads: int) -> None:
 
     if "torch" in frameworks:
         import torch
+        import torch._dynamo  # noqa: F401 - optimizers import it lazily (sympy and all: seconds per worker)
+        import torch.optim  # noqa: F401
 
         torch.set_num_threads(threads)
         adapters.make_adapter("torch")
+        _warm_torch(torch)
     if "tf" in frameworks:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         import tensorflow as tf
