@@ -1,0 +1,24 @@
+"""Computes the loss and the gradients but never calls optimizer.step(): the weights never change.
+
+tracks: torch
+expect-fail: train.returns_losses
+message: no weight changed
+"""
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+
+def train_dncnn(model, clean, sigma_range, steps, seed, batch_size=16, lr=5e-3):
+    rng = np.random.default_rng(seed)
+    clean = clean.to(DEVICE)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        target = clean[torch.as_tensor(rng.integers(0, len(clean), batch_size), device=DEVICE)]
+        noisy = add_blind_noise(target, sigma_range, int(rng.integers(2**31 - 1)))
+        loss = F.mse_loss(model(noisy), noisy - target)
+        optimizer.zero_grad()
+        loss.backward()
+        losses.append(loss.item())
+    return losses
