@@ -20,21 +20,24 @@ def count_params(weights: list[np.ndarray]) -> int:
 def small_and_seeded(sub: Any, builder: str, max_params: int, *args: Any) -> int:
     """``builder(seed, *args)`` gives at most ``max_params`` weights that depend on ``seed`` only; returns
     the parameter count. Builds with seeds 3, 3 (under another global RNG state) and 4."""
+    def call(seed: int) -> str:
+        return f"{builder}({', '.join(repr(a) for a in (seed, *args))})"
+
     w0 = sub.get_weights(sub.call(builder, 3, *args))
     n_params = count_params(w0)
     if n_params == 0:
-        raise CheckFailed(f"{builder}(3) has no weights")
+        raise CheckFailed(f"{call(3)} has no weights")
     if n_params > max_params:
-        raise CheckFailed(f"{builder}(3) has {n_params} parameters, at most {max_params} allowed: a few thousand "
+        raise CheckFailed(f"{call(3)} has {n_params} parameters, at most {max_params} allowed: a few thousand "
                           "are enough for these small images, and grading trains your model within seconds")
     sub.seed(123)  # another global RNG state: the weights must depend on `seed` only
     w1 = sub.get_weights(sub.call(builder, 3, *args))
     if len(w0) != len(w1) or not all(np.array_equal(a, b) for a, b in zip(w0, w1)):
-        raise CheckFailed(f"{builder}(3) gave different initial weights on a second call: seed the RNG with `seed` "
+        raise CheckFailed(f"{call(3)} gave different initial weights on a second call: seed the RNG with `seed` "
                           "(torch.manual_seed / keras.utils.set_random_seed) before creating the layers")
     w2 = sub.get_weights(sub.call(builder, 4, *args))
     if len(w0) == len(w2) and all(np.array_equal(a, b) for a, b in zip(w0, w2)):
-        raise CheckFailed(f"{builder}(3) and {builder}(4) have the same weights: use the `seed` argument")
+        raise CheckFailed(f"{call(3)} and {call(4)} have the same weights: use the `seed` argument")
     return n_params
 
 

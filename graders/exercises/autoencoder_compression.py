@@ -22,7 +22,7 @@ import numpy as np
 
 from fixtures import degrade, digits, images
 
-from .. import expect
+from .. import expect, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..metrics import psnr
@@ -146,10 +146,6 @@ def _check_bottleneck(sub, model, xa: np.ndarray, xb: np.ndarray, where: str) ->
     return "forward = decode(encode(x)), and decode sees only the code"
 
 
-def _count_params(weights: list[np.ndarray]) -> int:
-    return int(sum(np.asarray(w).size for w in weights))
-
-
 # -- part 1: build_autoencoder, encode, decode ---------------------------------------------------
 
 @EXERCISE.check("build", points=2)
@@ -200,22 +196,7 @@ def only_the_code_reaches_the_decoder(sub, ctx: Context):
 @EXERCISE.check("build", points=1)
 def small_and_seeded(sub, ctx: Context):
     """a small model whose initial weights depend on the seed only"""
-    w0 = sub.get_weights(sub.call("build_autoencoder", 3, TRAIN_RATIO))
-    n_params = _count_params(w0)
-    if n_params == 0:
-        raise CheckFailed(f"build_autoencoder(3, {TRAIN_RATIO}) has no weights")
-    if n_params > MAX_PARAMS:
-        raise CheckFailed(f"build_autoencoder(3, {TRAIN_RATIO}) has {n_params} parameters, at most {MAX_PARAMS} allowed: "
-                          "a few tens of thousands are plenty for 16x16 digits, and grading trains your model "
-                          "within seconds")
-    sub.seed(123)  # another global RNG state
-    w1 = sub.get_weights(sub.call("build_autoencoder", 3, TRAIN_RATIO))
-    if len(w0) != len(w1) or not all(np.array_equal(a, b) for a, b in zip(w0, w1)):
-        raise CheckFailed(f"build_autoencoder(3, {TRAIN_RATIO}) gave different initial weights on a second call: seed "
-                          "the RNG with `seed` (torch.manual_seed / keras.utils.set_random_seed) before creating the layers")
-    w2 = sub.get_weights(sub.call("build_autoencoder", 4, TRAIN_RATIO))
-    if all(np.array_equal(a, b) for a, b in zip(w0, w2)):
-        raise CheckFailed("build_autoencoder(3, ...) and build_autoencoder(4, ...) have the same weights: use the `seed` argument")
+    n_params = model_checks.small_and_seeded(sub, 'build_autoencoder', MAX_PARAMS, TRAIN_RATIO)
     return f"{n_params} parameters at ratio {TRAIN_RATIO}"
 
 
@@ -286,18 +267,7 @@ def _diagnosis(r: dict) -> str:
 
 def _check_losses(r: dict) -> str:
     what = "train_autoencoder(...)"
-    losses = r["losses"]
-    if not isinstance(losses, list):
-        raise CheckFailed(f"{what} must return a list of Python floats, got {type(losses).__name__}")
-    odd = [v for v in losses if not isinstance(v, (int, float)) or isinstance(v, bool)]
-    if odd:
-        kind = "tensors" if isinstance(odd[0], np.ndarray) else type(odd[0]).__name__
-        raise CheckFailed(f"{what} must return a list of Python floats, got a list holding {kind}: append "
-                          "loss.item() (PyTorch) or float(loss) (Keras), not the loss tensor, which keeps every "
-                          "step's graph alive")
-    if len(losses) != r["steps"]:
-        raise CheckFailed(f"{what} returned {len(losses)} losses for steps={r['steps']}: one per optimiser step")
-    expect.finite(np.asarray(losses, np.float64), "the training losses")
+    losses = model_checks.loss_history(r["losses"], r["steps"], what)
     expect.weights_changed(r["w_before"], r["w_after"], what)
     return f"{len(losses)} losses, last {float(np.mean(losses[-10:])):.4f}"
 

@@ -17,7 +17,7 @@ from scipy import ndimage
 
 from fixtures.dncnn import product_shots
 
-from .. import expect
+from .. import expect, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..metrics import psnr
@@ -192,10 +192,6 @@ def _noisy(clean: np.ndarray, sigma: float, seed: int) -> np.ndarray:
     return (clean + sigma * np.random.default_rng(seed).standard_normal(clean.shape)).astype(np.float32)
 
 
-def _count_params(weights: list[np.ndarray]) -> int:
-    return int(sum(np.asarray(w).size for w in weights))
-
-
 @EXERCISE.check("build", points=1)
 def output_shape(sub, ctx: Context):
     """maps (N, 1, 32, 32) NCHW / (N, 32, 32, 1) NHWC images to the same shape"""
@@ -222,22 +218,7 @@ def unbounded_output(sub, ctx: Context):
 @EXERCISE.check("build", points=1)
 def small_and_seeded(sub, ctx: Context):
     """a small model whose initial weights depend on the seed only"""
-    w0 = sub.get_weights(sub.call("build_dncnn", 3))
-    n_params = _count_params(w0)
-    if n_params == 0:
-        raise CheckFailed("build_dncnn(3) has no weights")
-    if n_params > MAX_PARAMS:
-        raise CheckFailed(f"build_dncnn(3) has {n_params} parameters, at most {MAX_PARAMS} allowed: depth 5 with 16 "
-                          "channels has about 7,000, and grading trains your model within seconds")
-    sub.seed(123)  # another global RNG state
-    w1 = sub.get_weights(sub.call("build_dncnn", 3))
-    if len(w0) != len(w1) or not all(np.array_equal(a, b) for a, b in zip(w0, w1)):
-        raise CheckFailed("build_dncnn(3) gave different initial weights on a second call: seed the RNG with `seed` "
-                          "(torch.manual_seed / keras.utils.set_random_seed) before creating the layers")
-    w2 = sub.get_weights(sub.call("build_dncnn", 4))
-    if all(np.array_equal(a, b) for a, b in zip(w0, w2)):
-        raise CheckFailed("build_dncnn(3) and build_dncnn(4) have the same weights: use the `seed` argument")
-    return f"{n_params} parameters"
+    return f"{model_checks.small_and_seeded(sub, 'build_dncnn', MAX_PARAMS)} parameters"
 
 
 @EXERCISE.check("build", points=1, hidden=True)
@@ -369,17 +350,7 @@ def _run(sub, ctx: Context) -> dict:
 
 def _check_losses(r: dict) -> str:
     what = "train_dncnn(...)"
-    losses = r["losses"]
-    if not isinstance(losses, list):
-        raise CheckFailed(f"{what} must return a list of Python floats, got {type(losses).__name__}")
-    odd = [v for v in losses if not isinstance(v, (int, float)) or isinstance(v, bool)]
-    if odd:
-        kind = "tensors" if isinstance(odd[0], np.ndarray) else type(odd[0]).__name__
-        raise CheckFailed(f"{what} must return a list of Python floats, got a list holding {kind}: append "
-                          "loss.item() (PyTorch) or float(loss) (Keras), not the loss tensor")
-    if len(losses) != r["steps"]:
-        raise CheckFailed(f"{what} returned {len(losses)} losses for steps={r['steps']}: one per optimiser step")
-    expect.finite(np.asarray(losses, np.float64), "the training losses")
+    losses = model_checks.loss_history(r["losses"], r["steps"], what)
     expect.weights_changed(r["w_before"], r["w_after"], what)
     return f"{len(losses)} losses, last {float(np.mean(losses[-10:])):.4f}"
 

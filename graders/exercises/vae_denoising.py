@@ -20,7 +20,7 @@ import numpy as np
 
 from fixtures import digits, images, judge
 
-from .. import expect
+from .. import expect, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..metrics import psnr
@@ -305,10 +305,6 @@ def _digits(n: int, seed: int, split: str = "test") -> np.ndarray:
     return digits.sample(n, split=split, seed=seed)[0][..., None]
 
 
-def _count_params(weights: list[np.ndarray]) -> int:
-    return int(sum(np.asarray(w).size for w in weights))
-
-
 SIGMOID_HINT = "end the decoder with a sigmoid so reconstructions are images in [0, 1] like the targets"
 
 
@@ -335,22 +331,7 @@ def output_range(sub, ctx: Context):
 @EXERCISE.check("build", points=1)
 def small_and_seeded(sub, ctx: Context):
     """a small model whose initial weights depend on the seed only"""
-    w0 = sub.get_weights(sub.call("build_vae", 3, LATENT))
-    n_params = _count_params(w0)
-    if n_params == 0:
-        raise CheckFailed("build_vae(3, 8) has no weights")
-    if n_params > MAX_PARAMS:
-        raise CheckFailed(f"build_vae(3, 8) has {n_params} parameters, at most {MAX_PARAMS} allowed: a few tens of "
-                          "thousands are plenty for 16x16 digits, and grading trains your model within seconds")
-    sub.seed(123)  # another global RNG state
-    w1 = sub.get_weights(sub.call("build_vae", 3, LATENT))
-    if len(w0) != len(w1) or not all(np.array_equal(a, b) for a, b in zip(w0, w1)):
-        raise CheckFailed("build_vae(3, 8) gave different initial weights on a second call: seed the RNG with `seed` "
-                          "(torch.manual_seed / keras.utils.set_random_seed) before creating the layers")
-    w2 = sub.get_weights(sub.call("build_vae", 4, LATENT))
-    if all(np.array_equal(a, b) for a, b in zip(w0, w2)):
-        raise CheckFailed("build_vae(3, 8) and build_vae(4, 8) have the same weights: use the `seed` argument")
-    return f"{n_params} parameters"
+    return f"{model_checks.small_and_seeded(sub, 'build_vae', MAX_PARAMS, LATENT)} parameters"
 
 
 @EXERCISE.check("build", points=1, hidden=True)
@@ -404,17 +385,7 @@ def _hidden_run(sub, ctx: Context) -> dict:
 
 def _check_losses(r: dict) -> str:
     what = "train_vae(...)"
-    losses = r["losses"]
-    if not isinstance(losses, list):
-        raise CheckFailed(f"{what} must return a list of Python floats, got {type(losses).__name__}")
-    odd = [v for v in losses if not isinstance(v, (int, float)) or isinstance(v, bool)]
-    if odd:
-        kind = "tensors" if isinstance(odd[0], np.ndarray) else type(odd[0]).__name__
-        raise CheckFailed(f"{what} must return a list of Python floats, got a list holding {kind}: append "
-                          "loss.item() (PyTorch) or float(loss) (Keras), not the loss tensor")
-    if len(losses) != r["steps"]:
-        raise CheckFailed(f"{what} returned {len(losses)} losses for steps={r['steps']}: one per optimiser step")
-    expect.finite(np.asarray(losses, np.float64), "the training losses")
+    losses = model_checks.loss_history(r["losses"], r["steps"], what)
     expect.weights_changed(r["w_before"], r["w_after"], what)
     return f"{len(losses)} losses, first {float(np.mean(losses[:10])):.1f}, last {float(np.mean(losses[-10:])):.1f}"
 
