@@ -40,6 +40,9 @@ class WorkerPool:
         self.limits = limits
         self.mechanisms = sandbox.probe()
         self.hidden_paths = [str(Path(p).resolve()) for p in hidden_paths]
+        # What a worker must still see: the Python installation, its packages, this package.
+        self.needed_paths = sorted({sys.prefix, sys.base_prefix, str(Path(__file__).resolve().parents[1])}
+                                   | {p for p in sys.path if p and os.path.isdir(p)})
         self.scratch = scratch
         scratch.mkdir(parents=True, exist_ok=True)
         tag = os.getpid()
@@ -82,8 +85,8 @@ class WorkerPool:
     def spawn(self, slot: int, track: str, label: str) -> "Worker":
         info = self.slots[slot]
         cgroups = sandbox.prepare_slot(info["name"], self.limits, self.mechanisms)
-        config = sandbox.SlotConfig(slot, info["uid"], asdict(self.limits), self.hidden_paths, cgroups,
-                                    self.mechanisms.to_dict())
+        config = sandbox.SlotConfig(slot, info["uid"], asdict(self.limits), self.hidden_paths, self.needed_paths,
+                                    cgroups, self.mechanisms.to_dict())
         grader_end, worker_end = socket.socketpair()
         output_path = self.scratch / f"{label}.out"
         output_fd = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -148,6 +151,11 @@ class Worker:
                 import shutil
 
                 shutil.rmtree(workdir, ignore_errors=True)
+            elif workdir and workdir != "/tmp/work":
+                try:  # the empty mount point left on the host's /tmp (see sandbox.enter)
+                    os.rmdir(workdir)
+                except OSError:
+                    pass
 
     def output(self) -> str:
         try:

@@ -12,8 +12,10 @@ With root (a JupyterHub grading node, CI), a worker:
   that cover every thread and child), with an output-size limit (RLIMIT_FSIZE) and no core dumps;
 * has its own network namespace (no interface but a down loopback: no network);
 * has its own mount namespace: fresh empty tmpfs over /tmp, /var/tmp and /dev/shm (its working
-  directory is /tmp/work), and empty read-only tmpfs over every hidden path (solutions, tests, hidden
-  checks, other submissions, the gradebook, the repository's history);
+  directory is /tmp/work; where Python or the course itself lives under one of them, that one is
+  kept read-only instead and the working directory is a tmpfs of its own), and empty read-only
+  tmpfs over every hidden path (solutions, tests, hidden checks, other submissions, the gradebook,
+  the repository's history);
 * drops to a uid of its own, keeping only CAP_DAC_READ_SEARCH (read the Python installation
   wherever it lives) with no_new_privs: it cannot write outside /tmp, signal or trace other
   processes, read other processes' environment, or mount anything.
@@ -30,7 +32,8 @@ from pathlib import Path
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 1, 2, 4, 0x4000, 0x40000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 0x4000, 0x40000
+SCRATCH_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
 PR_SET_KEEPCAPS, PR_SET_NO_NEW_PRIVS = 8, 38
 CAP_DAC_READ_SEARCH = 2
 CGROUP_V1 = Path("/sys/fs/cgroup")
@@ -74,6 +77,7 @@ class SlotConfig:
     uid: int
     limits: dict
     hidden_paths: list[str]
+    needed_paths: list[str]     # Python and the course: must stay visible
     cgroups: list[str]          # cgroup.procs files to join
     mechanisms: dict
 
@@ -246,14 +250,27 @@ def enter(config: SlotConfig) -> str:
         if _libc.unshare(CLONE_NEWNS | CLONE_NEWNET) != 0:
             raise OSError(ctypes.get_errno(), "unshare failed")
         _mount("none", "/", None, MS_REC | MS_PRIVATE)
-        for path in ("/tmp", "/var/tmp", "/dev/shm"):
-            if os.path.isdir(path):
+        needed = [os.path.realpath(p) for p in config.needed_paths]
+        for path in SCRATCH_DIRS:
+            if not os.path.isdir(path):
+                continue
+            if any(p == path or p.startswith(path + "/") for p in needed):
+                # Python or the course lives in here (a checkout under /tmp): keep it, read-only.
+                if path == "/tmp":
+                    workdir = f"/tmp/.course-worker-{config.uid}"
+                    os.makedirs(workdir, exist_ok=True)
+                _mount(path, path, None, MS_BIND | MS_REC)
+                _mount("none", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+            else:
                 _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=1g")
         for path in config.hidden_paths:
             if os.path.isdir(path):
                 _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "mode=0555,size=4k")
-        workdir = "/tmp/work"
-        os.makedirs(workdir)
+        if workdir is None:
+            workdir = "/tmp/work"
+            os.makedirs(workdir)
+        else:
+            _mount("tmpfs", workdir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700,size=1g")
         os.chown(workdir, config.uid, config.uid)
     else:
         import tempfile
