@@ -86,7 +86,8 @@ def crash_cases(good, blank) -> dict[str, object]:
     cases["memory_blowup"] = nb
 
     nb = copy.deepcopy(good)
-    nb.cells.insert(setup + 1, _code("import os\nwhile True:\n    os.fork()"))
+    # One that survives hitting the process limit (a plain `while True: os.fork()` may die out by itself).
+    nb.cells.insert(setup + 1, _code("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"))
     cases["fork_bomb"] = nb
 
     nb = copy.deepcopy(good)
