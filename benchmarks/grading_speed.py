@@ -128,17 +128,15 @@ def main() -> int:
         n = make_course(course, args.students)
         nbgrader_repeat = args.repeat if args.nbgrader_repeat is None else args.nbgrader_repeat
         for k in range(args.repeat):
+            this: dict[str, float] = {}
             if k < nbgrader_repeat:
-                runs["nbgrader"].append(nbgrader_autograde(course))
-            seconds, warm = grade_class(course, Path(tmp) / "ours", args.jobs)
-            runs["grade_class"].append(seconds)
-            runs["grade_class_warmup"].append(warm)
-            seconds, warm = grade_class(course, Path(tmp) / "ours1", 1)
-            runs["grade_class_jobs1"].append(seconds)
-            runs["grade_class_jobs1_warmup"].append(warm)
-            runs["in_process"].append(in_process(course))
-            print(f"run {k + 1}/{args.repeat}: " + ", ".join(f"{key} {v[-1]:.1f} s" for key, v in runs.items()),
-                  flush=True)
+                this["nbgrader"] = nbgrader_autograde(course)
+            this["grade_class"], this["grade_class_warmup"] = grade_class(course, Path(tmp) / "ours", args.jobs)
+            this["grade_class_jobs1"], this["grade_class_jobs1_warmup"] = grade_class(course, Path(tmp) / "ours1", 1)
+            this["in_process"] = in_process(course)
+            for key, value in this.items():
+                runs[key].append(value)
+            print(f"run {k + 1}/{args.repeat}: " + ", ".join(f"{key} {v:.1f} s" for key, v in this.items()), flush=True)
     med = {key: statistics.median(v) for key, v in runs.items()}
     overhead = (med["grade_class_jobs1"] - med["grade_class_jobs1_warmup"] - med["in_process"]) / n
     summary = {
