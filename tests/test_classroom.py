@@ -194,3 +194,23 @@ def test_discover_layouts(tmp_path):
     assert (b.student, b.path.name) == ("bo", "bo.ipynb")
     with pytest.raises(FileNotFoundError):
         classroom.grade_class(tmp_path / "nothing-here", tmp_path / "out")
+
+
+def test_without_root_the_weaker_isolation_still_grades(tmp_path, monkeypatch):
+    """A laptop or an unprivileged CI: no namespaces, cgroups or uids; rlimits and a temp dir remain."""
+    from graders import remote
+
+    weak = sandbox.Mechanisms(root=False, memory="RLIMIT_AS (address space; approximate)",
+                              processes="none (not root)", notes=["not root (simulated)"])
+    monkeypatch.setattr(remote.sandbox, "probe", lambda: weak)
+    class_dir = tmp_path / "class"
+    for student in ("good_student_1", "blank_student"):
+        shutil.copytree(CORPORA / "good" / student, class_dir / student)
+    shutil.copytree(CORPORA / "crash" / "infinite_loop", class_dir / "infinite_loop")
+    results = {r["student"]: r for r in classroom.grade_class(class_dir, tmp_path / "out", jobs=2, limits=LIMITS,
+                                                             quiet=True, salt=SALT)}
+    assert results["good_student_1"]["score"] == results["good_student_1"]["max_score"] > 0
+    assert results["blank_student"]["score"] == 0
+    assert results["infinite_loop"]["status"] == "timeout"
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert run["isolation"]["notes"] == ["not root (simulated)"]
