@@ -118,12 +118,17 @@ def _status(events: list[tuple[str, str]], load_errors: list[str]) -> tuple[str,
     return "ok", "graded"
 
 
+def _empty_result(task: Task) -> dict[str, Any]:
+    """A submission's result before (or instead of) grading: no checks, no points."""
+    return {"student": task.student, "notebook": task.path.stem, "assignment": task.assignment,
+            "path": str(task.path), "exercise": None, "track": None, "score": 0.0, "max_score": 0.0,
+            "checks": [], "load_errors": [], "output": ""}
+
+
 def grade_submission(task: Task, pool: Any, cat: catalog_mod.Catalog, salt: str) -> dict:
     """Grade one submission in a confined worker; never raises for anything the student did."""
     start = time.monotonic()
-    result: dict[str, Any] = {"student": task.student, "notebook": task.path.stem, "assignment": task.assignment,
-                              "path": str(task.path), "exercise": None, "track": None, "score": 0.0,
-                              "max_score": 0.0, "checks": [], "load_errors": [], "output": ""}
+    result = _empty_result(task)
     nb = None
     try:
         nb = read_notebook(task.path)
@@ -175,11 +180,16 @@ def load_results(out: Path) -> list[dict]:
     return results
 
 
-def write_gradebook(out: Path, results: list[dict]) -> None:
-    notebooks = sorted({r["notebook"] for r in results})
+def _by_student(results: list[dict]) -> tuple[list[str], dict[str, dict[str, dict]]]:
+    """(every notebook name, sorted; {student: {notebook: result}})."""
     by_student: dict[str, dict[str, dict]] = {}
     for r in results:
         by_student.setdefault(r["student"], {})[r["notebook"]] = r
+    return sorted({r["notebook"] for r in results}), by_student
+
+
+def write_gradebook(out: Path, results: list[dict]) -> None:
+    notebooks, by_student = _by_student(results)
     with open(out / "gradebook.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["student", *notebooks, "total", "max", "statuses"])
@@ -234,10 +244,7 @@ def _clock(seconds: float) -> str:
 
 
 def summary_table(results: list[dict]) -> str:
-    notebooks = sorted({r["notebook"] for r in results})
-    by_student: dict[str, dict[str, dict]] = {}
-    for r in results:
-        by_student.setdefault(r["student"], {})[r["notebook"]] = r
+    notebooks, by_student = _by_student(results)
     width = max([len(n) for n in notebooks] + [9])
     swidth = max([len(s) for s in by_student] + [7])
     lines = [f"{'student':<{swidth}} " + " ".join(f"{n:>{width}}" for n in notebooks) + f" {'total':>11}"]
@@ -290,10 +297,8 @@ def grade_class(root: Path, out: Path, jobs: int | None = None, limits: sandbox.
         try:
             result = grade_submission(task, pool, cat, salt)
         except Exception as exc:  # noqa: BLE001 - a grader bug must not lose the other submissions
-            result = {"student": task.student, "notebook": task.path.stem, "assignment": task.assignment,
-                      "path": str(task.path), "exercise": None, "track": None, "status": "crashed",
-                      "reason": f"grader error: {type(exc).__name__}: {exc}", "score": 0.0, "max_score": 0.0,
-                      "checks": [], "load_errors": [], "output": "", "seconds": 0.0}
+            result = _empty_result(task) | {"status": "crashed", "seconds": 0.0,
+                                            "reason": f"grader error: {type(exc).__name__}: {exc}"}
         target = result_path(out, task.student, task.path.stem)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
