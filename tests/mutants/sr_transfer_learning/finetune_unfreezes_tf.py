@@ -1,0 +1,14 @@
+"""Sets layer.trainable = True on every layer at the start of fine-tuning "so that every layer
+learns": it undoes the freezing, and the first layers train too.
+
+tracks: tf
+expect-fail: finetune.frozen_layers_unchanged
+message: bit-identical
+"""
+_finetune_reference = finetune
+
+
+def finetune(model, lr_up, hr, steps, seed, batch_size=16, lr=1e-3):
+    for layer in model.layers:
+        layer.trainable = True
+    return _finetune_reference(model, lr_up, hr, steps, seed, batch_size=batch_size, lr=lr)
