@@ -17,7 +17,7 @@ import numpy as np
 
 from fixtures import image_text_contrastive as itc
 
-from .. import expect
+from .. import expect, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import to_layout
 
@@ -204,29 +204,6 @@ def _check_padding(sub, encoder, tokens: np.ndarray, dim: int, what: str) -> Non
                           "(EmbeddingBag(padding_idx=0) / Embedding(mask_zero=True) + GlobalAveragePooling1D)")
 
 
-def _small_and_seeded(sub, builder: str, args: tuple) -> int:
-    """builder(*args, seed) has at most MAX_PARAMS weights that depend on `seed` only (as graders.model_checks)."""
-    def call(seed: int) -> str:
-        return f"{builder}({', '.join(repr(a) for a in (*args, seed))})"
-
-    w0 = sub.get_weights(sub.call(builder, *args, 3))
-    n_params = int(sum(np.asarray(w).size for w in w0))
-    if n_params == 0:
-        raise CheckFailed(f"{call(3)} has no weights")
-    if n_params > MAX_PARAMS:
-        raise CheckFailed(f"{call(3)} has {n_params} parameters, at most {MAX_PARAMS} allowed: a few thousand are "
-                          "enough for these small scenes, and grading trains your encoders within seconds")
-    sub.seed(123)  # another global RNG state: the weights must depend on `seed` only
-    w1 = sub.get_weights(sub.call(builder, *args, 3))
-    if len(w0) != len(w1) or not all(np.array_equal(a, b) for a, b in zip(w0, w1)):
-        raise CheckFailed(f"{call(3)} gave different initial weights on a second call: seed the RNG with `seed` "
-                          "(torch.manual_seed / keras.utils.set_random_seed) before creating the layers")
-    w2 = sub.get_weights(sub.call(builder, *args, 4))
-    if len(w0) == len(w2) and all(np.array_equal(a, b) for a, b in zip(w0, w2)):
-        raise CheckFailed(f"{call(3)} and {call(4)} have the same weights: use the `seed` argument")
-    return n_params
-
-
 @EXERCISE.check("encoders", points=1)
 def image_embedding_shape(sub, ctx: Context):
     """the image encoder maps (N, 3, 24, 24) NCHW / (N, 24, 24, 3) NHWC scenes to (N, 32)"""
@@ -267,8 +244,9 @@ def padding_ignored(sub, ctx: Context):
 @EXERCISE.check("encoders", points=1)
 def small_and_seeded(sub, ctx: Context):
     """small encoders whose initial weights depend on the seed only"""
-    n_image = _small_and_seeded(sub, "build_image_encoder", (EMBED_DIM,))
-    n_text = _small_and_seeded(sub, "build_text_encoder", (itc.VOCAB_SIZE, EMBED_DIM))
+    n_image = model_checks.small_and_seeded(sub, "build_image_encoder", MAX_PARAMS, EMBED_DIM, seed_last=True)
+    n_text = model_checks.small_and_seeded(sub, "build_text_encoder", MAX_PARAMS, itc.VOCAB_SIZE, EMBED_DIM,
+                                            seed_last=True)
     return f"{n_image} + {n_text} parameters"
 
 
