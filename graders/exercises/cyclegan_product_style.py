@@ -22,6 +22,7 @@ from fixtures import cyclegan_product_style as shots
 from .. import expect
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
+from ..losses import sigmoid, softplus
 from ..metrics import psnr
 from ..submission import StudentCodeError
 
@@ -185,23 +186,15 @@ def _d_expected(r: np.ndarray, f: np.ndarray) -> float:
     return float(0.5 * (np.mean((r - 1) ** 2) + np.mean(f**2)))
 
 
-def _softplus(x: np.ndarray) -> np.ndarray:
-    return np.logaddexp(0.0, x)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + np.tanh(0.5 * x))
-
-
 def _d_mistakes(r: np.ndarray, f: np.ndarray) -> list[tuple[float, str]]:
     return [
         (2 * _d_expected(r, f), "the sum of the two terms is not halved: L_D = 0.5 * (real term + fake term)"),
         (float(0.5 * (np.mean(r**2) + np.mean((f - 1) ** 2))), "real and fake targets are swapped (real 1, fake 0)"),
-        (float(np.mean(_softplus(-r)) + np.mean(_softplus(f))),
+        (float(np.mean(softplus(-r)) + np.mean(softplus(f))),
          "this is the BCE (log) loss; CycleGAN's LSGAN loss is the squared error to the targets 1 and 0"),
-        (float(0.5 * (np.mean(_softplus(-r)) + np.mean(_softplus(f)))),
+        (float(0.5 * (np.mean(softplus(-r)) + np.mean(softplus(f)))),
          "this is the BCE (log) loss; CycleGAN's LSGAN loss is the squared error to the targets 1 and 0"),
-        (float(0.5 * (np.mean((_sigmoid(r) - 1) ** 2) + np.mean(_sigmoid(f) ** 2))),
+        (float(0.5 * (np.mean((sigmoid(r) - 1) ** 2) + np.mean(sigmoid(f) ** 2))),
          "sigmoid applied to the scores; the least-squares loss works on raw scores"),
         (float(0.5 * (np.sum((r - 1) ** 2) + np.sum(f**2))), "summed over the patches; take the mean"),
         (float(0.5 * np.mean((r - 1) ** 2)), "only the real term: add the fake term"),
@@ -217,12 +210,12 @@ def _g_expected(f: np.ndarray) -> float:
 def _g_mistakes(f: np.ndarray) -> list[tuple[float, str]]:
     return [
         (float(np.mean(f**2)), "targets 0 (the discriminator's label for fakes); the generator wants its fakes to score 1"),
-        (float(np.mean(_softplus(-f))), "this is the non-saturating BCE loss; CycleGAN's LSGAN generator loss is "
+        (float(np.mean(softplus(-f))), "this is the non-saturating BCE loss; CycleGAN's LSGAN generator loss is "
                                         "mean((D(G(x)) - 1)^2)"),
         (0.5 * _g_expected(f), "halved: only the discriminator's loss has the 0.5"),
         (float(np.sum((f - 1) ** 2)), "summed over the patches; take the mean"),
         (float(np.mean(np.abs(f - 1))), "absolute error; LSGAN squares the error"),
-        (float(np.mean((_sigmoid(f) - 1) ** 2)), "sigmoid applied to the scores; the least-squares loss works on raw scores"),
+        (float(np.mean((sigmoid(f) - 1) ** 2)), "sigmoid applied to the scores; the least-squares loss works on raw scores"),
     ]
 
 
@@ -391,7 +384,7 @@ def _terms(o: dict) -> dict[str, float]:
         "idt": l1(o["a"], o["same_a"]) + l1(o["b"], o["same_b"]),
         # typical mistakes
         "adv_swapped_d": mse1(o["da_fake_b"]) + mse1(o["db_fake_a"]),
-        "adv_bce": float(np.mean(_softplus(-o["db_fake_b"])) + np.mean(_softplus(-o["da_fake_a"]))),
+        "adv_bce": float(np.mean(softplus(-o["db_fake_b"])) + np.mean(softplus(-o["da_fake_a"]))),
         "adv_target0": float(np.mean(o["db_fake_b"] ** 2) + np.mean(o["da_fake_a"] ** 2)),
         "idt_swapped": l1(o["a"], o["fake_b"]) + l1(o["b"], o["fake_a"]),
         "cyc_same_gen": l1(o["a"], o["aa_a"]) + l1(o["b"], o["bb_b"]),

@@ -20,6 +20,7 @@ from fixtures import digits, judge
 from .. import expect
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
+from ..losses import sigmoid, softplus
 from ..submission import StudentCodeError
 
 EXERCISE = Exercise("gan_basics")
@@ -84,14 +85,6 @@ TANH_HINT = "end the generator with tanh so images lie in [-1, 1]"
 
 def _check_range(images: np.ndarray, what: str) -> None:
     expect.in_range(images, -1.0, 1.0, what, TANH_HINT)
-
-
-def _softplus(x: np.ndarray) -> np.ndarray:
-    return np.logaddexp(0.0, x)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + np.tanh(0.5 * x))
 
 
 # -- part 1: models ----------------------------------------------------------------------------
@@ -160,33 +153,33 @@ def other_sizes(sub, ctx: Context):
 # -- part 2: losses ----------------------------------------------------------------------------
 
 def _d_expected(r: np.ndarray, f: np.ndarray) -> float:
-    return float(np.mean(_softplus(-r)) + np.mean(_softplus(f)))
+    return float(np.mean(softplus(-r)) + np.mean(softplus(f)))
 
 
 def _g_expected(f: np.ndarray) -> float:
-    return float(np.mean(_softplus(-f)))
+    return float(np.mean(softplus(-f)))
 
 
 def _d_mistakes(r: np.ndarray, f: np.ndarray) -> list[tuple[float, str]]:
     return [
-        (float(np.mean(_softplus(r)) + np.mean(_softplus(-f))), "real and fake labels are swapped (real is 1, fake is 0)"),
+        (float(np.mean(softplus(r)) + np.mean(softplus(-f))), "real and fake labels are swapped (real is 1, fake is 0)"),
         (0.5 * _d_expected(r, f), "this is the average of the two terms; the convention here is their sum"),
-        (float(np.sum(_softplus(-r)) + np.sum(_softplus(f))), "summed over the batch; take the mean"),
-        (float(np.mean(_softplus(-_sigmoid(r))) + np.mean(_softplus(_sigmoid(f)))),
+        (float(np.sum(softplus(-r)) + np.sum(softplus(f))), "summed over the batch; take the mean"),
+        (float(np.mean(softplus(-sigmoid(r))) + np.mean(softplus(sigmoid(f)))),
          "sigmoid applied to the logits before a loss that expects logits (probabilities passed with from_logits)"),
-        (float(np.mean(_softplus(-r))), "only the real term: add the fake term"),
-        (float(np.mean(_softplus(f))), "only the fake term: add the real term"),
+        (float(np.mean(softplus(-r))), "only the real term: add the fake term"),
+        (float(np.mean(softplus(f))), "only the fake term: add the real term"),
         (-_d_expected(r, f), "wrong sign: BCE is -log(p), a positive loss"),
     ]
 
 
 def _g_mistakes(f: np.ndarray) -> list[tuple[float, str]]:
     return [
-        (-float(np.mean(_softplus(f))), "this is the saturating loss log(1 - D(G(z))); use the non-saturating "
+        (-float(np.mean(softplus(f))), "this is the saturating loss log(1 - D(G(z))); use the non-saturating "
                                         "-log D(G(z)), i.e. BCE with label 1"),
-        (float(np.mean(_softplus(f))), "labels the fakes 0 (D's target); the generator labels its fakes 1"),
-        (float(np.sum(_softplus(-f))), "summed over the batch; take the mean"),
-        (float(np.mean(_softplus(-_sigmoid(f)))),
+        (float(np.mean(softplus(f))), "labels the fakes 0 (D's target); the generator labels its fakes 1"),
+        (float(np.sum(softplus(-f))), "summed over the batch; take the mean"),
+        (float(np.mean(softplus(-sigmoid(f)))),
          "sigmoid applied to the logits before a loss that expects logits (probabilities passed with from_logits)"),
         (-_g_expected(f), "wrong sign: BCE is -log(p), a positive loss"),
     ]

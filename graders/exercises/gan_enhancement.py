@@ -21,6 +21,7 @@ from fixtures import gan_enhancement as data
 from .. import expect, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
+from ..losses import sigmoid, softplus
 from ..metrics import psnr, ssim
 from ..submission import StudentCodeError
 
@@ -201,45 +202,37 @@ def other_sizes(sub, ctx: Context):
 
 # -- part 2: losses ----------------------------------------------------------------------------
 
-def _softplus(x: np.ndarray) -> np.ndarray:
-    return np.logaddexp(0.0, x)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + np.tanh(0.5 * x))
-
-
 def _d_expected(r: np.ndarray, f: np.ndarray) -> float:
-    return float(np.mean(_softplus(-r)) + np.mean(_softplus(f)))
+    return float(np.mean(softplus(-r)) + np.mean(softplus(f)))
 
 
 def _g_expected(f: np.ndarray, fake: np.ndarray, target: np.ndarray, lam: float) -> float:
-    return float(np.mean(_softplus(-f)) + lam * np.mean(np.abs(fake - target)))
+    return float(np.mean(softplus(-f)) + lam * np.mean(np.abs(fake - target)))
 
 
 def _d_mistakes(r: np.ndarray, f: np.ndarray) -> list[tuple[float, str]]:
     return [
-        (float(np.mean(_softplus(r)) + np.mean(_softplus(-f))), "real and fake labels are swapped (real pairs 1, fake 0)"),
+        (float(np.mean(softplus(r)) + np.mean(softplus(-f))), "real and fake labels are swapped (real pairs 1, fake 0)"),
         (0.5 * _d_expected(r, f), "this is the average of the two terms; the convention here is their sum"),
-        (float(np.sum(_softplus(-r)) + np.sum(_softplus(f))), "summed over the patches; take the mean"),
-        (float(np.mean(_softplus(-_sigmoid(r))) + np.mean(_softplus(_sigmoid(f)))),
+        (float(np.sum(softplus(-r)) + np.sum(softplus(f))), "summed over the patches; take the mean"),
+        (float(np.mean(softplus(-sigmoid(r))) + np.mean(softplus(sigmoid(f)))),
          "sigmoid applied to the logits before a loss that expects logits"),
     ]
 
 
 def _g_mistakes(f: np.ndarray, fake: np.ndarray, target: np.ndarray, lam: float) -> list[tuple[float, str]]:
-    adv, l1 = float(np.mean(_softplus(-f))), float(np.mean(np.abs(fake - target)))
+    adv, l1 = float(np.mean(softplus(-f))), float(np.mean(np.abs(fake - target)))
     mse = float(np.mean((fake - target) ** 2))
     return [
         (adv + lam * mse, "that is the squared error (MSE); pix2pix uses the L1 distance, mean |fake - target|"),
-        (float(np.mean(_softplus(f))) + lam * l1, "the adversarial term labels the fakes 0; the generator labels its fakes 1 (it wants D to say real)"),
+        (float(np.mean(softplus(f))) + lam * l1, "the adversarial term labels the fakes 0; the generator labels its fakes 1 (it wants D to say real)"),
         (adv + l1, "the L1 term is not multiplied by l1_weight"),
         (lam * adv + l1, "l1_weight multiplies the adversarial term instead of the L1 term"),
         (adv, "the L1 term (l1_weight * mean |fake - target|) is missing"),
         (lam * l1, "the adversarial term BCE(fake_logits, 1) is missing"),
-        (float(np.sum(_softplus(-f))) + lam * l1, "the adversarial term is summed over the patches; take the mean"),
+        (float(np.sum(softplus(-f))) + lam * l1, "the adversarial term is summed over the patches; take the mean"),
         (adv + lam * float(np.sum(np.abs(fake - target))), "the L1 term is summed over the pixels; take the mean"),
-        (float(np.mean(_softplus(-_sigmoid(f)))) + lam * l1, "sigmoid applied to the logits before a loss that expects logits"),
+        (float(np.mean(softplus(-sigmoid(f)))) + lam * l1, "sigmoid applied to the logits before a loss that expects logits"),
     ]
 
 

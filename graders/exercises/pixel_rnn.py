@@ -23,6 +23,7 @@ from fixtures import digits
 from .. import expect, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
+from ..losses import softplus
 
 EXERCISE = Exercise("pixel_rnn")
 
@@ -65,14 +66,10 @@ def _random_binary(n: int, h: int, w: int, seed: int, ink: float = 0.3) -> np.nd
     return (np.random.default_rng(seed).random((n, h, w, 1)) < ink).astype(np.float32)
 
 
-def _softplus(x: np.ndarray) -> np.ndarray:
-    return np.logaddexp(0.0, x)
-
-
 def numpy_bits_per_dim(logits: np.ndarray, x: np.ndarray) -> float:
     """The grader's bits/dim: BCE from logits in nats, / ln 2, averaged over every pixel (float64)."""
     logits, x = np.asarray(logits, np.float64), np.asarray(x, np.float64)
-    return float(np.mean(_softplus(logits) - x * logits) / LN2)
+    return float(np.mean(softplus(logits) - x * logits) / LN2)
 
 
 def independent_bits_per_dim(train: np.ndarray, test: np.ndarray) -> float:
@@ -292,8 +289,8 @@ def causal_other_sizes(sub, ctx: Context):
 # -- part 3: bits_per_dim ----------------------------------------------------------------------
 
 def _bpd_mistakes(logits: np.ndarray, x: np.ndarray) -> list[tuple[float, str]]:
-    nats = float(np.mean(_softplus(logits) - x * logits))
-    per_image = float(np.sum(_softplus(logits) - x * logits) / LN2 / len(x))
+    nats = float(np.mean(softplus(logits) - x * logits))
+    per_image = float(np.sum(softplus(logits) - x * logits) / LN2 / len(x))
     sig = 1 / (1 + np.exp(-logits))
     return [
         (nats, "that is nats: divide by ln 2 to get bits"),
@@ -302,7 +299,7 @@ def _bpd_mistakes(logits: np.ndarray, x: np.ndarray) -> list[tuple[float, str]]:
         (per_image, "that is bits per image: average over every pixel (N * H * W), not only over the batch"),
         (per_image * len(x), "that is the sum over all pixels: take the mean"),
         (-nats / LN2, "wrong sign: the NLL is -log p, a positive number"),
-        (float(np.mean(_softplus(sig) - x * sig) / LN2),
+        (float(np.mean(softplus(sig) - x * sig) / LN2),
          "the sigmoid is applied before a loss that expects logits (binary_cross_entropy_with_logits / from_logits=True)"),
     ]
 

@@ -20,6 +20,7 @@ from fixtures import degrade
 from .. import expect, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
+from ..losses import sigmoid, softplus
 from ..metrics import psnr
 from ..submission import StudentCodeError
 
@@ -295,35 +296,27 @@ def models_other_inputs(sub, ctx: Context):
 
 # -- part 3: generator_loss ---------------------------------------------------------------------
 
-def _softplus(x: np.ndarray) -> np.ndarray:
-    return np.logaddexp(0.0, x)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + np.tanh(0.5 * x))
-
-
 def loss_reference(f: np.ndarray, sr: np.ndarray, hr: np.ndarray, w: float) -> float:
     """float64: mean((sr - hr)^2) + w * mean(softplus(-f)) (BCE of the logits f against label 1)."""
-    return float(np.mean((sr - hr) ** 2) + w * np.mean(_softplus(-f)))
+    return float(np.mean((sr - hr) ** 2) + w * np.mean(softplus(-f)))
 
 
 def _loss_mistakes(f: np.ndarray, sr: np.ndarray, hr: np.ndarray, w: float) -> list[tuple[float, str]]:
-    mse, adv = float(np.mean((sr - hr) ** 2)), float(np.mean(_softplus(-f)))
+    mse, adv = float(np.mean((sr - hr) ** 2)), float(np.mean(softplus(-f)))
     return [
         (mse, "only the content term: add adv_weight * BCE(fake_logits, 1), the adversarial term"),
         (mse + adv, "adv_weight is ignored: multiply the adversarial term by it"),
         (w * mse + adv, "adv_weight multiplies the content term; it weights the adversarial term"),
         (adv, "only the adversarial term: add the content (MSE) term"),
-        (mse + w * float(np.mean(_softplus(f))), "the fakes are labelled 0 (the discriminator's target); the "
+        (mse + w * float(np.mean(softplus(f))), "the fakes are labelled 0 (the discriminator's target); the "
                                                  "generator labels its outputs 1 (real)"),
-        (mse - w * float(np.mean(_softplus(f))), "this is the saturating loss log(1 - D(G(x))); use the non-saturating "
+        (mse - w * float(np.mean(softplus(f))), "this is the saturating loss log(1 - D(G(x))); use the non-saturating "
                                                  "-log D(G(x)), i.e. BCE with label 1"),
-        (mse + w * float(np.mean(_softplus(-_sigmoid(f)))),
+        (mse + w * float(np.mean(softplus(-sigmoid(f)))),
          "sigmoid applied to the logits before a loss that expects logits (probabilities passed with from_logits)"),
         (float(np.mean(np.abs(sr - hr))) + w * adv, "that is the L1 content loss; this exercise uses the MSE"),
         (float(np.sum((sr - hr) ** 2)) + w * adv, "the content term is summed; take the mean over all pixels"),
-        (float(np.mean((sr - hr) ** 2)) + w * float(np.sum(_softplus(-f))),
+        (float(np.mean((sr - hr) ** 2)) + w * float(np.sum(softplus(-f))),
          "the adversarial term is summed over the batch; take the mean"),
     ]
 
