@@ -20,13 +20,16 @@ def warm_imports(tracks: set[str]) -> None:
         import tensorflow  # noqa: F401
 
 
-def time_exercises(exercise_ids: list[str] | None, repeat: int) -> list[tuple[str, str, float, list[float]]]:
+def time_exercises(exercise_ids: list[str] | None, repeat: int,
+                   tracks: set[str] | None = None) -> list[tuple[str, str, float, list[float]]]:
+    """``tracks`` limits the timing (and the framework imports) to those tracks, e.g. {"torch"}."""
     cat = catalog_mod.load()
     chosen = [cat.exercises[i] for i in exercise_ids] if exercise_ids else cat.ready()
-    warm_imports({t for ex in chosen for t in ex.tracks})
+    wanted = {ex.id: [t for t in ex.tracks if tracks is None or t in tracks] for ex in chosen}
+    warm_imports({t for ts in wanted.values() for t in ts})
     rows = []
     for ex in chosen:
-        for track in ex.tracks:
+        for track in wanted[ex.id]:
             grade_file(ex.solution_path(track), ex.id, track)  # first run: fixture caches, lazy imports
             runs = []
             for _ in range(repeat):

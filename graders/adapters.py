@@ -13,7 +13,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .watch import OptimizerSteps
+
 LAYOUTS = {"numpy": "NHWC", "torch": "NCHW", "tf": "NHWC"}
+# torch.cuda.is_available() then asks NVML instead of initialising CUDA, which would not survive the
+# fork of each grading worker from the server that preloaded PyTorch (graders.worker). Set on import,
+# before anything that imports graders imports torch.
+os.environ.setdefault("PYTORCH_NVML_BASED_CUDA_CHECK", "1")
 
 
 class Adapter:
@@ -26,6 +32,10 @@ class Adapter:
     @property
     def device(self) -> str:
         return "cpu"
+
+    def optimizer_steps(self) -> int:
+        """Optimizer steps taken in this process so far (torch.optim and Keras optimizers)."""
+        return OptimizerSteps.total()
 
     def seed(self, seed: int) -> None:
         random.seed(seed)
@@ -47,6 +57,27 @@ class Adapter:
         raise TypeError(f"cannot set weights of a {type(model).__name__}")
 
 
+def make_cuda_reproducible(torch: Any) -> None:
+    """Make grading on CUDA repeatable and as close to the CPU's float32 results as it can be.
+
+    Checks compare a model built twice with one seed for equality, and outputs to float64 references
+    with float32 tolerances; cuDNN's autotuned or atomic-add kernels and TF32 (10-bit mantissa) break
+    both. Touches no CUDA state, so it is safe before the worker server forks.
+    """
+    # cuBLAS reads this when it first makes a workspace; without it its matmuls are not repeatable.
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    # warn_only: an op with no deterministic CUDA kernel (e.g. the backward of bilinear interpolate
+    # or of adaptive pooling) warns instead of raising, so a correct solution never crashes on the
+    # GPU where it runs on the CPU; such ops differ only in float summation order.
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = False
+    # TF32 matmuls and convolutions move results by ~1e-3 and would make CPU and GPU grades differ.
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.set_float32_matmul_precision("highest")
+
+
 class TorchAdapter(Adapter):
     track = "torch"
 
@@ -54,11 +85,10 @@ class TorchAdapter(Adapter):
         import torch
 
         self.torch = torch
+        OptimizerSteps.install_torch()
         self._device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         if self._device.type == "cuda":
-            # TF32 matmuls would move results by ~1e-3 and make CPU and GPU grades differ.
-            torch.backends.cuda.matmul.allow_tf32 = False
-            torch.backends.cudnn.allow_tf32 = False
+            make_cuda_reproducible(torch)
 
     @property
     def device(self) -> str:
@@ -116,6 +146,7 @@ class KerasAdapter(Adapter):
 
         self.tf = tf
         self.keras = keras
+        OptimizerSteps.install_keras()
 
     @property
     def device(self) -> str:

@@ -14,6 +14,15 @@ not run (a value check after a failed shape check only adds noise). A check pass
 (optionally a short note for the student, e.g. the measured PSNR) and fails by raising
 :class:`CheckFailed`. Hidden checks (``hidden=True``) run only when grading; their feedback says
 what was checked, never what was expected.
+
+An exercise may forbid library calls that *are* the answer of a part::
+
+    EXERCISE = Exercise("histogram_equalization", forbidden={"equalize": ["cv2.equalizeHist"],
+                                                               "*": ["graders.metrics"]})
+
+Keys are parts (``"*"``: every part); values are dotted names of a function or of a whole module.
+While a check of that part runs, the submission side records any such call made by student code
+(:mod:`graders.watch`), and the check fails with a message naming the function.
 """
 from __future__ import annotations
 
@@ -26,6 +35,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 from .submission import StudentCodeError
+from .watch import WATCHER_REMOVED
 
 
 class CheckFailed(AssertionError):
@@ -149,10 +159,16 @@ def default_salt() -> str:
 
 
 class Exercise:
-    def __init__(self, id: str, setup: Callable[[Context], None] | None = None) -> None:
+    def __init__(self, id: str, setup: Callable[[Context], None] | None = None,
+                 forbidden: dict[str, list[str]] | None = None) -> None:
         self.id = id
         self.checks: list[Check] = []
         self._setup = setup
+        self.forbidden = {part: list(names) for part, names in (forbidden or {}).items()}
+
+    def forbidden_in(self, part: str) -> list[str]:
+        """Library functions (dotted names) student code must not call while ``part`` is checked."""
+        return list(dict.fromkeys(self.forbidden.get(part, []) + self.forbidden.get("*", [])))
 
     @property
     def parts(self) -> list[str]:
@@ -191,12 +207,40 @@ class Exercise:
             begin_check = getattr(sub, "begin_check", None)  # a sandboxed submission starts the check's clock
             if begin_check is not None:
                 begin_check(check.id)
+            forbidden = self.forbidden_in(check.part)
+            watching = bool(forbidden) and _forbid(sub, forbidden) is not None
             result = run_check(check, sub, ctx)
+            if watching:
+                called = _forbid(sub, [])
+                if called:
+                    result = _forbidden_call_result(result, called)
             if not result.passed:
                 failed_in_part[check.part] = check.title
             report.checks.append(result)
         report.seconds = time.perf_counter() - start
         return report
+
+
+def _forbid(sub: Any, patterns: list[str]) -> list[str] | None:
+    """Ask the submission side to watch ``patterns``; what the previous watch caught, or None if unsupported."""
+    forbid = getattr(sub, "forbid", None)
+    if forbid is None:
+        return None
+    try:
+        return list(forbid(patterns))
+    except StudentCodeError:  # the worker is gone; the check itself reports why
+        return []
+
+
+def _forbidden_call_result(result: CheckResult, called: list[str]) -> CheckResult:
+    names = [c for c in called if c != WATCHER_REMOVED]
+    if names:
+        message = (f"your code calls {', '.join(names)}, the library function this part asks you to write yourself; "
+                   "the notebook says which library calls are fine here")
+    else:
+        message = f"your code calls {WATCHER_REMOVED}: the grader cannot then see which library functions it uses"
+    result.points, result.passed, result.status, result.message = 0.0, False, "failed", message
+    return result
 
 
 def run_check(check: Check, sub: Any, ctx: Context) -> CheckResult:

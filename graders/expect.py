@@ -48,7 +48,7 @@ def _layout_hint(got: Sequence[int], expected: Sequence[int], layout: str | None
         return ": a missing axis of size 1 (keepdims / unsqueeze)?"
     if len(got) == len(expected) - 1 and got == tuple(expected[1:]):
         return ": the batch axis is missing?"
-    if got and expected and got[1:] == tuple(expected[1:]) and got[0] != expected[0]:
+    if len(got) >= 2 and got[1:] == tuple(expected[1:]) and got[0] != expected[0]:
         return ": wrong number of items; did you reduce or reshape over the batch axis?"
     return ""
 

@@ -9,6 +9,7 @@ blob's size matches its shape, so whatever a worker sends becomes wire values
 from __future__ import annotations
 
 import json
+import math
 import socket
 import struct
 import time
@@ -18,8 +19,11 @@ import numpy as np
 
 from .wire import Handle
 
+# Bounds on one message as a whole, so the grading process's memory stays bounded whatever a worker
+# sends: at most MAX_MESSAGE_BYTES buffered per worker (a model's weights or a batch of outputs here
+# are a few megabytes).
 MAX_HEADER = 16 * 2**20
-MAX_ARRAY_BYTES = 1 * 2**30
+MAX_MESSAGE_BYTES = 256 * 2**20
 MAX_ARRAYS = 10_000
 
 
@@ -65,18 +69,18 @@ def _decode(value: Any, blobs: list[bytes]) -> Any:
 
 def _decode_array(spec: dict, blobs: list[bytes]) -> np.ndarray:
     index, dtype, shape = spec.get("__array__"), spec.get("dtype"), spec.get("shape")
-    if type(index) is not int or not 0 <= index < len(blobs) or type(dtype) is not str:
+    if type(index) is not int or not 0 <= index < len(blobs) or type(dtype) is not str or len(dtype) > 16:
         raise ProtocolError("malformed array")
     if not isinstance(shape, list) or not all(type(d) is int and d >= 0 for d in shape) or len(shape) > 32:
         raise ProtocolError("malformed array shape")
     try:
         dt = np.dtype(dtype)
-    except TypeError:
-        raise ProtocolError(f"unknown dtype {dtype!r}") from None
+    except (TypeError, ValueError):
+        raise ProtocolError(f"unknown dtype {dtype[:16]!r}") from None
     if dt.kind not in "biuf" or dt.fields is not None or dt.subdtype is not None:
         raise ProtocolError(f"dtype {dtype!r} is not numeric")
     blob = blobs[index]
-    if int(np.prod(shape, dtype=np.int64)) * dt.itemsize != len(blob):
+    if math.prod(shape) * dt.itemsize != len(blob):  # Python ints: a shape of [2**70] cannot overflow
         raise ProtocolError("array size does not match its shape")
     return np.frombuffer(blob, dtype=dt).reshape(shape).copy()
 
@@ -91,43 +95,52 @@ def send(sock: socket.socket, message: Any) -> None:
     sock.sendall(struct.pack("<I", len(blobs)) + b"".join(parts))
 
 
-def _recv_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
-    buf = bytearray()
-    while len(buf) < n:
+def _recv_exact(sock: socket.socket, n: int, deadline: float | None) -> bytearray:
+    buf = bytearray(n)
+    view, got = memoryview(buf), 0
+    while got < n:
         if deadline is not None:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise PeerTimeout("timed out")
             sock.settimeout(remaining)
         try:
-            chunk = sock.recv(min(n - len(buf), 4 * 2**20))
+            count = sock.recv_into(view[got:], min(n - got, 4 * 2**20))
         except socket.timeout:
             raise PeerTimeout("timed out") from None
         except OSError as exc:
             raise ProtocolError(f"connection lost ({exc})") from None
-        if not chunk:
+        if not count:
             raise ProtocolError("connection closed")
-        buf += chunk
-    return bytes(buf)
+        got += count
+    return buf  # a bytearray: json and numpy read it without another copy
 
 
 def recv(sock: socket.socket, deadline: float | None = None) -> Any:
-    """Receive one message; arrays and handles come back decoded and checked as wire values."""
-    (n_blobs,) = struct.unpack("<I", _recv_exact(sock, 4, deadline))
-    (n_header,) = struct.unpack("<I", _recv_exact(sock, 4, deadline))
+    """Receive one message; arrays and handles come back decoded and checked as wire values.
+
+    Anything malformed or oversized raises ProtocolError, and nothing more than MAX_MESSAGE_BYTES is
+    ever buffered: the grader then treats the worker as crashed and kills it.
+    """
+    n_blobs, n_header = struct.unpack("<II", _recv_exact(sock, 8, deadline))
     if n_blobs > MAX_ARRAYS or n_header > MAX_HEADER:
         raise ProtocolError("message too large")
     try:
         header = json.loads(_recv_exact(sock, n_header, deadline))
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ProtocolError("message header is not JSON") from None
-    blobs = []
+    blobs, total = [], n_header
     for _ in range(n_blobs):
         (size,) = struct.unpack("<Q", _recv_exact(sock, 8, deadline))
-        if size > MAX_ARRAY_BYTES:
-            raise ProtocolError("array too large")
+        total += size
+        if total > MAX_MESSAGE_BYTES:
+            raise ProtocolError(f"message larger than {MAX_MESSAGE_BYTES // 2**20} MB")
         blobs.append(_recv_exact(sock, size, deadline))
     try:
         return _decode(header, blobs)
+    except ProtocolError:
+        raise
     except RecursionError:
         raise ProtocolError("message nested too deeply") from None
+    except Exception as exc:  # noqa: BLE001 - whatever a forged frame trips over is a protocol error
+        raise ProtocolError(f"malformed message ({type(exc).__name__})") from None

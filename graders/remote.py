@@ -11,6 +11,7 @@ fresh one loads the notebook again (at most ``MAX_RESTARTS`` times).
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import socket
@@ -29,25 +30,35 @@ from .submission import CodeCell, StudentCodeError
 from .wire import Handle
 
 MAX_RESTARTS = 2
+UIDS_PER_RUN = 100_000
 OUTPUT_KEEP = 4000  # characters of a worker's stdout/stderr kept in its report
+
+
+def worker_uids(grader_pid: int) -> range:
+    """The uids one grading process gives its workers: far above regular users, distinct per run."""
+    start = 1_000_000 + (grader_pid % 20_000) * UIDS_PER_RUN
+    return range(start, start + UIDS_PER_RUN)
 
 
 class WorkerPool:
     """A warm fork server plus ``jobs`` slots, each with its own uid and cgroups."""
 
-    def __init__(self, frameworks: set[str], jobs: int, limits: sandbox.Limits, hidden_paths: list[str],
-                 scratch: Path) -> None:
+    def __init__(self, frameworks: set[str], jobs: int, limits: sandbox.Limits, scratch: Path) -> None:
         self.limits = limits
         self.mechanisms = sandbox.probe()
-        self.hidden_paths = [str(Path(p).resolve()) for p in hidden_paths]
-        # What a worker must still see: the Python installation, its packages, this package.
-        self.needed_paths = sorted({sys.prefix, sys.base_prefix, str(Path(__file__).resolve().parents[1])}
-                                   | {p for p in sys.path if p and os.path.isdir(p)})
+        # What a worker sees (sandbox.view): the Python installation and its packages, never the
+        # directories around them (a course checkout, the grader's working directory).
+        prefixes = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
+        python_paths = sorted(prefixes | {p for p in sys.path if p and os.path.isdir(p)
+                                          and any(os.path.realpath(p).startswith(x + "/") for x in prefixes)})
+        self.view = sandbox.view(Path(__file__).resolve().parents[1], python_paths)
         self.scratch = scratch
         scratch.mkdir(parents=True, exist_ok=True)
+        self.root_dir = scratch / "worker-root"  # mount point of each worker's new root, empty on the host
+        self.root_dir.mkdir(exist_ok=True)
         tag = os.getpid()
-        # Own uids per slot and per run, far above regular users: kill-by-uid hits only this run's workers.
-        self.slots = [{"name": f"{tag}-{i}", "uid": 300_000 + (tag % 50_000) * 64 + i} for i in range(jobs)]
+        self.slots = [{"name": f"{tag}-{i}"} for i in range(jobs)]
+        self._uids = itertools.count(worker_uids(tag).start)
         self._free = list(range(jobs))
         self._free_lock = threading.Condition()
         self._spawn_lock = threading.Lock()
@@ -58,8 +69,8 @@ class WorkerPool:
         self._server = subprocess.Popen(
             [sys.executable, "-m", "graders.worker", "--control-fd", str(child.fileno()),
              "--preload", ",".join(sorted(frameworks & {"torch", "tf"}))],
-            pass_fds=[child.fileno()], env=env, stdout=self._server_log, stderr=subprocess.STDOUT,
-            cwd=scratch, start_new_session=True)
+            pass_fds=[child.fileno()], env=env, stdin=subprocess.DEVNULL, stdout=self._server_log,
+            stderr=subprocess.STDOUT, cwd=scratch, start_new_session=True)
         child.close()
         self._control = parent
         self._control.settimeout(600)
@@ -85,7 +96,8 @@ class WorkerPool:
     def spawn(self, slot: int, track: str, label: str) -> "Worker":
         info = self.slots[slot]
         cgroups = sandbox.prepare_slot(info["name"], self.limits, self.mechanisms)
-        config = sandbox.SlotConfig(slot, info["uid"], asdict(self.limits), self.hidden_paths, self.needed_paths,
+        uid = next(self._uids)  # a fresh uid per worker: nothing a uid owns (keyrings, files) carries over
+        config = sandbox.SlotConfig(slot, uid, asdict(self.limits), self.view, str(self.root_dir),
                                     cgroups, self.mechanisms.to_dict())
         grader_end, worker_end = socket.socketpair()
         output_path = self.scratch / f"{label}.out"
@@ -100,8 +112,8 @@ class WorkerPool:
             os.close(output_fd)
         if not reply:
             raise RuntimeError("the grading fork server died")
-        pid = json.loads(reply)["pid"]
-        return Worker(self, info, grader_end, pid, output_path, cgroups)
+        pids = json.loads(reply)
+        return Worker(self, info, uid, grader_end, [pids["init"], pids["pid"]], output_path, cgroups)
 
     def close(self) -> None:
         try:
@@ -117,25 +129,32 @@ class WorkerPool:
 class Worker:
     """One live worker process (a confined fork of the server) and the socket to it."""
 
-    def __init__(self, pool: WorkerPool, info: dict, sock: socket.socket, pid: int, output_path: Path,
-                 cgroups: list[str]) -> None:
-        self.pool, self.info, self.sock, self.pid = pool, info, sock, pid
+    def __init__(self, pool: WorkerPool, info: dict, uid: int, sock: socket.socket, pids: list[int],
+                 output_path: Path, cgroups: list[str]) -> None:
+        self.pool, self.info, self.uid, self.sock, self.pids = pool, info, uid, sock, pids
         self.output_path, self.cgroups = output_path, cgroups
         self.oom_before = sandbox.oom_kills(info["name"])
         self.hello: dict = {}
+        self.requests = 0
 
     def handshake(self, deadline: float) -> dict:
         msg = protocol.recv(self.sock, deadline)
         if isinstance(msg, dict) and "fatal" in msg:
-            raise RuntimeError(str(msg["fatal"]))
+            raise RuntimeError(str(msg["fatal"])[:1000])
         if not isinstance(msg, dict) or not isinstance(msg.get("hello"), dict):
             raise protocol.ProtocolError("no hello from the worker")
         self.hello = msg["hello"]
         return self.hello
 
     def request(self, message: dict, deadline: float) -> Any:
-        protocol.send(self.sock, message)
-        return protocol.recv(self.sock, deadline)
+        """Send one request and return its reply; a reply to anything else (a frame the student's
+        code wrote on the socket) is a protocol error."""
+        self.requests += 1
+        protocol.send(self.sock, message | {"id": self.requests})
+        reply = protocol.recv(self.sock, deadline)
+        if not isinstance(reply, dict) or reply.get("id") != self.requests:
+            raise protocol.ProtocolError("malformed message: a reply that answers no request")
+        return reply
 
     def died_of_memory(self) -> bool:
         return sandbox.oom_kills(self.info["name"]) > self.oom_before
@@ -144,18 +163,15 @@ class Worker:
         try:
             self.sock.close()
         finally:
-            uid = self.info["uid"] if self.pool.mechanisms.root else None
-            sandbox.kill_all(uid, self.pid, self.cgroups)
+            uid = self.uid if self.pool.mechanisms.root else None
+            sandbox.kill_all(uid, self.pids, self.cgroups)
             workdir = self.hello.get("workdir")
-            if workdir and not self.pool.mechanisms.network.startswith("network namespace"):
+            if isinstance(workdir, str) and not self.pool.mechanisms.isolated:
                 import shutil
 
-                shutil.rmtree(workdir, ignore_errors=True)
-            elif workdir and workdir != "/tmp/work":
-                try:  # the empty mount point left on the host's /tmp (see sandbox.enter)
-                    os.rmdir(workdir)
-                except OSError:
-                    pass
+                # Without namespaces the working directory is a real one on the host: remove it.
+                if os.path.basename(workdir).startswith("course-worker-"):
+                    shutil.rmtree(workdir, ignore_errors=True)
 
     def output(self) -> str:
         try:
@@ -273,6 +289,16 @@ class RemoteSubmission:
         self._request("setting the model's weights",
                       {"op": "set_weights", "handle": handle, "weights": [np.asarray(w) for w in weights]})
 
+    def forbid(self, patterns: list[str]) -> list[str]:
+        caught = self._request("watching library calls", {"op": "forbid", "patterns": [str(p) for p in patterns]})
+        return [str(c) for c in caught] if isinstance(caught, list) else []
+
+    def optimizer_steps(self) -> int:
+        steps = self._request("counting optimizer steps", {"op": "optimizer_steps"})
+        if isinstance(steps, bool) or not isinstance(steps, int):
+            raise StudentCodeError("counting optimizer steps: the notebook's process answered nonsense")
+        return steps
+
     # -- transport ---------------------------------------------------------------------------------
     def _request(self, what: str, message: dict) -> Any:
         if time.monotonic() >= self.wall_deadline:
@@ -292,9 +318,9 @@ class RemoteSubmission:
             self._lost("timeout", f"{what} ran past the {limit}")
             raise StudentCodeError(f"{what} did not finish within the {limit} (an endless loop, or far too "
                                    "much work?); it was stopped") from None
-        except protocol.ProtocolError:
+        except protocol.ProtocolError as exc:
             kind = self._death_kind()
-            self._lost(kind, f"while running {what}")
+            self._lost(kind, f"while running {what}: {exc}")
             raise StudentCodeError(self._death_message(f"running {what}", kind)) from None
         if not isinstance(reply, dict):
             self._lost("crashed", "the worker sent a malformed reply")

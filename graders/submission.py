@@ -7,7 +7,10 @@ A grader holds a :class:`Submission` and nothing else of the student's. It can
   as wire values (numpy arrays, plain values, or Handles for models);
 * ``predict(handle, x)``, ``get_weights(handle)``, ``set_weights(handle, ws)``: the fixed adapter
   operations on a model handle;
-* ``seed(n)``: pin every RNG on the submission side.
+* ``seed(n)``: pin every RNG on the submission side;
+* ``forbid(patterns)``: from now on record calls to these library functions (dotted names of a
+  function or a whole module) made by student code; returns what the previous patterns caught;
+* ``optimizer_steps()``: how many optimizer steps the student's code has taken so far.
 
 All comparisons happen in grader code on what comes back. :class:`InProcessSubmission` runs the
 student's code in this process (self-checks inside a notebook, the reference tests); a sandboxed
@@ -28,6 +31,7 @@ import numpy as np
 
 from . import wire
 from .adapters import Adapter, make_adapter
+from .watch import CallWatch
 from .wire import Handle
 
 # Cells with these tags are not executed when code is loaded for grading: self-checks would grade
@@ -131,6 +135,7 @@ class InProcessSubmission:
     load_errors: list[str] = field(default_factory=list)
     adapter: Adapter = None  # type: ignore[assignment]
     _objects: dict[int, Any] = field(default_factory=dict)
+    _calls: CallWatch = field(default_factory=CallWatch)
 
     def __post_init__(self) -> None:
         if self.adapter is None:
@@ -160,6 +165,12 @@ class InProcessSubmission:
 
     def seed(self, seed: int) -> None:
         self.adapter.seed(int(seed))
+
+    def forbid(self, patterns: list[str]) -> list[str]:
+        return self._calls.set(patterns)
+
+    def optimizer_steps(self) -> int:
+        return self.adapter.optimizer_steps()
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         fn = self.namespace.get(name)
@@ -210,7 +221,8 @@ class InProcessSubmission:
         args = tuple(self._inbound(a) for a in args)
         kwargs = {k: self._inbound(v) for k, v in kwargs.items()}
         try:
-            result = fn(*args, **kwargs)
+            with self._calls:
+                result = fn(*args, **kwargs)
             out = wire.encode(result, self.adapter.to_numpy, self._register)
         except wire.WireError as exc:
             raise StudentCodeError(f"`{name}` returned something the grader cannot read: {exc}") from None

@@ -16,8 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import select
 import signal
 import socket
+import struct
 import sys
 from typing import Any
 
@@ -67,6 +69,10 @@ def serve(conn: socket.socket, track: str, hello: dict) -> None:
                 value = sub.get_weights(msg["handle"])
             elif op == "set_weights":
                 value = sub.set_weights(msg["handle"], msg["weights"])
+            elif op == "forbid":
+                value = sub.forbid([str(p) for p in msg["patterns"]])
+            elif op == "optimizer_steps":
+                value = sub.optimizer_steps()
             elif op == "exit":
                 sys.stdout.flush()
                 os._exit(0)
@@ -79,19 +85,21 @@ def serve(conn: socket.socket, track: str, hello: dict) -> None:
             reply = {"error": f"{type(exc).__name__}: {exc}", "detail": ""}
         if os.getpid() != me:
             os._exit(0)
+        if isinstance(msg, dict):
+            reply["id"] = msg.get("id")  # the grader matches each reply to its request
         try:
             protocol.send(conn, reply)
         except OSError:
             os._exit(0)
 
 
-def _child(config: sandbox.SlotConfig, conn: socket.socket, output_fd: int, track: str) -> None:
+def _child(config: sandbox.SlotConfig, conn: socket.socket, output_fd: int, pid_fd: int, track: str) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     os.dup2(output_fd, 1)
     os.dup2(output_fd, 2)
     os.close(output_fd)
-    workdir = sandbox.enter(config)
-    serve(conn, track, {"pid": os.getpid(), "workdir": workdir})
+    workdir = sandbox.enter(config, conn.fileno(), pid_fd)
+    serve(conn, track, {"workdir": workdir})
 
 
 def _warm_torch(torch) -> None:
@@ -143,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     control = socket.socket(fileno=args.control_fd)
     _preload([f for f in args.preload.split(",") if f], args.threads)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
+    sandbox.become_subreaper()  # ... and their namespaces' init processes, once orphaned
     control.send(b'{"ready": true}')
     while True:
         try:
@@ -153,11 +162,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         request = json.loads(data)
         conn = socket.socket(fileno=fds[0])
+        pid_read, pid_write = os.pipe()
         pid = os.fork()
         if pid == 0:
             control.close()
+            os.close(pid_read)
             try:
-                _child(sandbox.SlotConfig(**request["config"]), conn, fds[1], request["track"])
+                _child(sandbox.SlotConfig(**request["config"]), conn, fds[1], pid_write, request["track"])
             except BaseException as exc:  # noqa: BLE001 - tell the grader why, then die
                 try:
                     protocol.send(conn, {"fatal": f"worker set-up failed: {type(exc).__name__}: {exc}"})
@@ -166,7 +177,13 @@ def main(argv: list[str] | None = None) -> int:
             os._exit(0)
         conn.close()
         os.close(fds[1])
-        control.send(json.dumps({"pid": pid}).encode())
+        os.close(pid_write)
+        # The pid to kill: the worker's PID-namespace init (or the worker itself without namespaces).
+        ready, _, _ = select.select([pid_read], [], [], 30)
+        data = os.read(pid_read, 8) if ready else b""
+        os.close(pid_read)
+        init = struct.unpack("<q", data)[0] if len(data) == 8 else pid
+        control.send(json.dumps({"pid": pid, "init": init}).encode())
 
 
 if __name__ == "__main__":

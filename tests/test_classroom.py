@@ -7,23 +7,25 @@ directories may change.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from graders import catalog, classroom, sandbox
+from graders import catalog, classroom, remote, sandbox
 from graders.grade import grade_path
 
 CORPORA = Path(__file__).parent / "corpora"
 EXPECTED = yaml.safe_load((CORPORA / "expected.yaml").read_text())
 SALT = "corpus-salt"
 LIMITS = sandbox.Limits(wall_s=40, check_s=8, load_s=15, memory_mb=1024)
-ISOLATED = sandbox.probe().network.startswith("network namespace")
+ISOLATED = sandbox.probe().isolated
 
 
 def _snapshot(*roots: Path) -> dict[str, tuple[int, int]]:
@@ -55,13 +57,33 @@ def graded(tmp_path_factory):
     targets = [repo / d / "conftest.py" for d in ("", "tests", "graders", "graders/exercises")]
     top = [p for p in repo.iterdir() if p.is_file()]
     before = _snapshot(class_dir) | {str(p): _stat(p) for p in targets + top}
-    results = classroom.grade_class(class_dir, out, jobs=2, limits=LIMITS, quiet=True, salt=SALT)
+    with _planted_secrets():
+        results = classroom.grade_class(class_dir, out, jobs=2, limits=LIMITS, quiet=True, salt=SALT)
     after = _snapshot(class_dir) | {str(p): _stat(p) for p in targets + top}
     changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
     changed += _owned_by_workers([p for p in repo.iterdir() if p.name not in (".venv", ".git")] + [class_dir])
     new_in_tmp = set(os.listdir("/tmp")) - tmp_before
     return {"results": {r["student"]: r for r in results}, "out": out, "class_dir": class_dir,
             "changed": changed, "new_in_tmp": new_in_tmp}
+
+
+@contextlib.contextmanager
+def _planted_secrets():
+    """What the attacks look for: a root-only (0600) file under the Python prefix, which workers see,
+    and the reference answers on the grader's stdin."""
+    secret = Path(sys.prefix) / ".course-root-only"
+    secret.write_text("the grading salt")
+    secret.chmod(0o600)
+    saved_stdin = os.dup(0)
+    answers = CORPORA.parent.parent / "solutions" / "m01_image_basics" / "histogram_equalization" / "numpy.py"
+    with open(answers, "rb") as f:
+        os.dup2(f.fileno(), 0)
+    try:
+        yield
+    finally:
+        os.dup2(saved_stdin, 0)
+        os.close(saved_stdin)
+        secret.unlink()
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -73,8 +95,7 @@ def _stat(path: Path) -> tuple[int, int] | None:
 
 
 def _worker_uids() -> range:
-    base = 300_000 + (os.getpid() % 50_000) * 64  # graders.remote.WorkerPool's uids for this process
-    return range(base, base + 64)
+    return remote.worker_uids(os.getpid())
 
 
 def _owned_by_workers(roots: list[Path]) -> list[str]:
@@ -121,6 +142,8 @@ def test_attack_corpus(graded, case):
     assert _score_kind(r, blank)[expected["score"]], (r["score"], blank, [c["id"] for c in r["checks"] if c["passed"]])
     if "status" in expected:
         assert r["status"] == expected["status"], (r["status"], r["reason"])
+    if "reason" in expected:
+        assert expected["reason"] in r["reason"], r["reason"]
 
 
 @pytest.mark.skipif(not ISOLATED, reason="needs root: namespaces, cgroups and uid separation")
@@ -140,7 +163,7 @@ def test_no_worker_process_is_left(graded):
         except (OSError, StopIteration):
             continue
         if uid in uids:
-            leftovers.append(status.parent.name)
+            leftovers.append(status.read_text())
     assert leftovers == []
 
 

@@ -25,18 +25,18 @@ def test_demo_class_grades_as_expected(demo, capsys):
     assert alice == maximum > 0          # complete, correct notebooks
     assert 0 < bob < alice               # first part of each notebook only
     assert carol < alice                 # a syntax error and a crash cost her the parts they hit
-    for result in demo.glob("carol/*.json"):
+    for result in demo.glob("carol/*/*.json"):
         errors = json.loads(result.read_text())["load_errors"]
         assert any("SyntaxError" in e for e in errors) and any("RuntimeError" in e for e in errors)
     notebooks = sorted(DEMO_ROOT.glob("*/*/*.ipynb"))
-    assert len(list(demo.glob("*/*.json"))) == len(notebooks)
+    assert len(list(demo.glob("*/*/*.json"))) == len(notebooks)
     assert all((demo / s / "feedback.html").is_file() for s in ("alice", "bob", "carol"))
 
 
 def test_isolated_scores_equal_in_process_scores(demo):
     for path in sorted(DEMO_ROOT.glob("*/*/*.ipynb")):
         student = path.parts[-3]
-        isolated = json.loads((demo / student / f"{path.stem}.json").read_text())
+        isolated = json.loads(classroom.result_path(demo, student, path.parts[-2], path.stem).read_text())
         clean = grade_path(path)
         assert [c["passed"] for c in isolated["checks"]] == [c.passed for c in clean.checks], path
         assert isolated["score"] == clean.score, path
@@ -45,5 +45,5 @@ def test_isolated_scores_equal_in_process_scores(demo):
 def test_regrading_gives_identical_scores(demo, tmp_path):
     results = classroom.grade_class(DEMO_ROOT, tmp_path, students=["alice", "bob"], quiet=True)
     for r in results:
-        first = json.loads((demo / r["student"] / f"{r['notebook']}.json").read_text())
+        first = json.loads(classroom.result_path(demo, r["student"], r["assignment"], r["notebook"]).read_text())
         assert [c["points"] for c in r["checks"]] == [c["points"] for c in first["checks"]]

@@ -1,4 +1,6 @@
 """The graders themselves are tested: stubs score zero, mutants are caught, training is robust."""
+import re
+
 import pytest
 
 from graders import catalog
@@ -8,6 +10,25 @@ from graders.testing import ALTERNATIVES, grade_file, load_mutants, ready_tracks
 MUTANTS = load_mutants()
 ALTERNATIVE_SOLUTIONS = load_mutants(ALTERNATIVES)
 SEED_SALTS = [f"seed-{k}" for k in range(5)]
+# Exercises whose graders are hardened against gaming (graders.watch, graders.integrity): each needs
+# gaming cases among its mutants, on every track.
+HARDENED = {"histogram_equalization", "image_quality_metrics", "cnn_classification", "denoising_autoencoder"}
+
+
+def mutant_kind(mutant) -> str:
+    """``kind: gaming`` in a mutant's docstring marks an attempt to score without doing the work (a library
+    call that is the answer, a lookup instead of a model, an invented loss list, a budget overrun);
+    the default is ``mistake``. Both run through test_mutant_is_caught."""
+    m = re.search(r"^\s*kind:\s*(\S+)", mutant.code.split('"""')[1] if '"""' in mutant.code else "", re.MULTILINE)
+    kind = m.group(1) if m else "mistake"
+    assert kind in ("mistake", "gaming"), f"{mutant.name}: kind is mistake or gaming, got {kind!r}"
+    return kind
+
+
+@pytest.mark.parametrize("exercise,track", [(e, t) for e, t in ready_tracks() if e in HARDENED])
+def test_hardened_graders_have_gaming_cases(exercise, track):
+    gaming = [m for m in MUTANTS if m.exercise == exercise and track in m.tracks and mutant_kind(m) == "gaming"]
+    assert gaming, f"{exercise} [{track}] has no gaming case (a mutant with 'kind: gaming') in tests/mutants/{exercise}/"
 
 
 @pytest.mark.parametrize("exercise,track", ready_tracks())
@@ -28,13 +49,12 @@ def test_every_part_has_public_and_hidden_checks(exercise, track):
 
 # What a grader may touch on `sub`: the interface graders.remote.RemoteSubmission implements over
 # the pipe. A grader reaching for anything else passes in-process and breaks in class grading.
-SUBMISSION_INTERFACE = {"call", "predict", "get_weights", "set_weights", "seed", "has", "layout", "device", "track"}
+SUBMISSION_INTERFACE = {"call", "predict", "get_weights", "set_weights", "seed", "has", "layout", "device", "track",
+                        "forbid", "optimizer_steps"}
 
 
 @pytest.mark.parametrize("exercise", [ex.id for ex in selected_exercises()])
 def test_grader_uses_only_the_submission_interface(exercise):
-    import re
-
     source = catalog.load().exercises[exercise].grader_path().read_text()
     used = set(re.findall(r"\bsub\.(\w+)", source))
     assert used <= SUBMISSION_INTERFACE, f"graders/exercises/{exercise}.py uses sub.{sorted(used - SUBMISSION_INTERFACE)}"
@@ -49,6 +69,7 @@ def test_at_least_three_mutants(exercise, track):
 def test_mutants_target_real_checks():
     ids = {}
     for m in MUTANTS:
+        mutant_kind(m)
         ex = catalog.load().exercises[m.exercise]
         ids.setdefault(m.exercise, {c.id for c in load_exercise(m.exercise).checks})
         assert set(m.expect_fail) <= ids[m.exercise], f"{m.name}: unknown check ids {set(m.expect_fail) - ids[m.exercise]}"

