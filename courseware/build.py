@@ -8,10 +8,16 @@ Source of an exercise ``X`` in module ``M`` (see ``course scaffold``)::
 Target: ``course/M/X_<track>.ipynb``. The build
 
 * opens the notebook with the seed questions (Chinese and English) from course/catalog.yaml;
-* replaces each ``### BEGIN SOLUTION <hint>`` ... ``### END SOLUTION`` region with the hint and
-  ``raise NotImplementedError()``, and drops cells tagged ``hidden``;
+* replaces each ``### BEGIN SOLUTION <hint>`` ... ``### END SOLUTION`` region with a ``# <hint>``
+  comment line and nbgrader's default stub (``# YOUR CODE HERE`` and ``raise NotImplementedError()``),
+  and drops cells tagged ``hidden``;
 * writes nbgrader cell metadata: solution cells are autograded answers, ``check("part")`` cells are
   locked autograder tests (grade id ``check_<part>``) worth that part's points, the setup cell is locked.
+
+With ``nbgrader_source=True`` the answer cells keep the reference instead: the hint line, then
+``### BEGIN SOLUTION`` ... ``### END SOLUTION`` around the answer. That is an nbgrader source notebook:
+``nbgrader generate_assignment`` (default ``ClearSolutions.code_stub``) turns it into exactly the
+student notebook (``courseware/nbgrader_course.py`` writes such a ``source/`` tree).
 
 Cell tags in the source: ``setup``, ``solution``, ``check``, ``demo`` (training runs and plots,
 skipped when grading), ``hidden`` (reference-only).
@@ -39,8 +45,17 @@ class BuildError(ValueError):
     pass
 
 
-def strip_solutions(source: str, where: str) -> str:
-    """Replace every solution region with a hinted stub that raises NotImplementedError."""
+# nbgrader's default ClearSolutions.code_stub for Python: the student notebook uses the same, so
+# generate_assignment on the nbgrader source reproduces course/ exactly.
+CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+
+
+def strip_solutions(source: str, where: str, keep_reference: bool = False) -> str:
+    """Replace every solution region with ``# <hint>`` and the stub that raises NotImplementedError.
+
+    With ``keep_reference``, keep the reference between plain ``### BEGIN SOLUTION`` / ``### END
+    SOLUTION`` lines instead (nbgrader drops the delimiter lines, so the hint goes on its own line).
+    """
     out, inside = [], None
     for number, line in enumerate(source.splitlines(), 1):
         begin = BEGIN.match(line)
@@ -52,13 +67,16 @@ def strip_solutions(source: str, where: str) -> str:
                 raise BuildError(f"{where}:{number}: solution regions belong inside a function body, "
                                  "so the stub can raise NotImplementedError when called")
             inside = number
-            out.append(f"{indent}# YOUR CODE HERE" + (f" {hint}" if hint else ""))
-            out.append(f"{indent}raise NotImplementedError()")
+            if hint:
+                out.append(f"{indent}# {hint}")
+            out += [f"{indent}### BEGIN SOLUTION"] if keep_reference else [indent + stub for stub in CODE_STUB]
         elif END.match(line):
             if inside is None:
                 raise BuildError(f"{where}:{number}: END SOLUTION without BEGIN")
             inside = None
-        elif inside is None:
+            if keep_reference:
+                out.append(line)
+        elif inside is None or keep_reference:
             out.append(line)
     if inside is not None:
         raise BuildError(f"{where}:{inside}: BEGIN SOLUTION without END")
@@ -95,7 +113,9 @@ def _nbgrader(grade_id: str, *, solution: bool = False, grade: bool = False, loc
     return meta
 
 
-def build_notebook(ex: catalog_mod.Exercise, track: str, cat: catalog_mod.Catalog) -> nbformat.NotebookNode:
+def build_notebook(ex: catalog_mod.Exercise, track: str, cat: catalog_mod.Catalog,
+                   nbgrader_source: bool = False) -> nbformat.NotebookNode:
+    """The student notebook, or with ``nbgrader_source`` the nbgrader source it is released from."""
     src_path = ex.solution_path(track)
     source_nb = jupytext.read(src_path, fmt="py:percent")
     intro, follow_up = split_lesson(ex.lesson_path().read_text(encoding="utf-8"))
@@ -114,7 +134,8 @@ def build_notebook(ex: catalog_mod.Exercise, track: str, cat: catalog_mod.Catalo
             cells.append(nbformat.v4.new_markdown_cell(cell.source))
             continue
         text = cell.source
-        new = nbformat.v4.new_code_cell(strip_solutions(text, str(src_path)) if "solution" in tags else text)
+        new = nbformat.v4.new_code_cell(strip_solutions(text, str(src_path), nbgrader_source)
+                                      if "solution" in tags else text)
         if tags:
             new.metadata["tags"] = tags
         if "setup" in tags:

@@ -380,7 +380,8 @@ def not_graded(task: Task, status: str, reason: str, cat: catalog_mod.Catalog) -
     return result
 
 
-def grade_submission(task: Task, pool: Any, cat: catalog_mod.Catalog, salt: str, label: str = "") -> dict:
+def grade_submission(task: Task, pool: Any, cat: catalog_mod.Catalog, salt: str, label: str = "",
+                     wall_s: float | None = None) -> dict:
     """Grade one submission in a confined worker; never raises for anything the student did."""
     start = time.monotonic()
     try:
@@ -395,7 +396,7 @@ def grade_submission(task: Task, pool: Any, cat: catalog_mod.Catalog, salt: str,
     slot = pool.acquire()
     sub = None
     try:
-        sub = RemoteSubmission(pool, slot, track, _code_cells(nb), label or safe_name(task.student))
+        sub = RemoteSubmission(pool, slot, track, _code_cells(nb), label or safe_name(task.student), wall_s)
         report = exercise.grade(sub, include_hidden=True, salt=salt, load_errors=sub.load_errors)
     finally:
         if sub is not None:
@@ -545,8 +546,13 @@ _worker_labels = itertools.count()
 
 def grade_class(root: Path, out: Path, jobs: int | None = None, limits: sandbox.Limits | None = None,
                 students: list[str] | None = None, html: bool = True, quiet: bool = False,
-                salt: str | None = None, student_wall_s: float | None = None) -> list[dict]:
-    """Grade every submission under ``root`` into ``out``; return all results now in ``out``."""
+                salt: str | None = None, student_wall_s: float | None = None,
+                shard: tuple[int, int] | None = None) -> list[dict]:
+    """Grade every submission under ``root`` into ``out``; return all results now in ``out``.
+
+    With ``shard=(i, n)`` only the students of share ``i`` of ``n`` (:func:`shard_of`) are graded,
+    and no gradebook is written: :func:`merge` builds it once every share is done.
+    """
     from .remote import WorkerPool
 
     root, out = Path(root).resolve(), Path(out).resolve()
@@ -554,8 +560,9 @@ def grade_class(root: Path, out: Path, jobs: int | None = None, limits: sandbox.
         raise FileNotFoundError(f"no folder {root}")
     cat = catalog_mod.load()
     survey = scan(root, cat)
-    tasks = [t for t in survey.tasks if not students or t.student in students]
-    if not tasks:
+    tasks = [t for t in survey.tasks if (not students or t.student in students)
+             and (shard is None or shard_of(t.student, shard[1]) == shard[0])]
+    if not tasks and shard is None:
         raise FileNotFoundError(f"no notebooks under {root}" + (f" for {', '.join(students)}" if students else ""))
     salt = default_salt() if salt is None else salt
     limits = limits or sandbox.Limits()
@@ -574,7 +581,7 @@ def grade_class(root: Path, out: Path, jobs: int | None = None, limits: sandbox.
     for t in runnable:  # warm only the frameworks the class needs; a notebook that names no track, both
         track = t.notebook.rsplit("_", 1)[-1]
         frameworks |= {track} if track in ("numpy", "torch", "tf") else {"torch", "tf"}
-    scratch = out / ".work"
+    scratch = out / (".work" if shard is None else f".work-{shard[0]}")  # shares may write to one folder
     progress = Progress(len(tasks), open(os.devnull, "w") if quiet else sys.stderr)
     started = time.monotonic()
     pool = WorkerPool(frameworks, jobs, limits, scratch) if runnable else None
@@ -589,7 +596,7 @@ def grade_class(root: Path, out: Path, jobs: int | None = None, limits: sandbox.
             return not_graded(task, "timeout", f"not run: this student's notebooks used up the per-student time "
                                                f"cap of {cap:g} s (--student-wall)", cat)
         try:
-            return grade_submission(task, pool, cat, salt, f"{next(_worker_labels):06d}")
+            return grade_submission(task, pool, cat, salt, f"{next(_worker_labels):06d}", cap - spent)
         except Exception as exc:  # noqa: BLE001 - a grader bug must not lose the other submissions
             return _empty_result(task) | {"status": "crashed", "seconds": 0.0,
                                           "reason": f"grader error: {type(exc).__name__}: {exc}"}
@@ -615,7 +622,8 @@ def grade_class(root: Path, out: Path, jobs: int | None = None, limits: sandbox.
             pool.close()
         shutil.rmtree(scratch, ignore_errors=True)
     results = load_results(out)
-    write_gradebook(out, results)
+    if shard is None:
+        write_gradebook(out, results)
     if html:
         from .feedback import write_feedback
 
@@ -627,14 +635,67 @@ def grade_class(root: Path, out: Path, jobs: int | None = None, limits: sandbox.
                 "salt_is_default": salt == "public", "seconds": round(time.monotonic() - started, 2),
                 "warm_start_seconds": round(warm, 2),
                 "refused": [{"path": clean(path), "reason": clean(why)} for path, why in survey.refused]}
-    _write_json(out / "run.json", run_info)
+    if shard is not None:
+        run_info["shard"] = list(shard)
+    _write_json(out / ("run.json" if shard is None else f"run-shard-{shard[0]}-of-{shard[1]}.json"), run_info)
+    return results
+
+
+# -- grading beyond one machine ------------------------------------------------------------------------
+
+def shard_of(student: str, shards: int) -> int:
+    """The share a student belongs to: a stable hash of the name, the same on every machine, so each
+    student's notebooks (and the per-student time cap) stay in one share."""
+    return int.from_bytes(hashlib.sha256(student.encode("utf-8", "surrogateescape")).digest()[:8], "big") % shards
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard takes i/n, e.g. 0/4; got {text!r}") from None
+    if not 0 <= index < count:
+        raise argparse.ArgumentTypeError(f"--shard {text}: i must be in 0..n-1")
+    return index, count
+
+
+def merge(out: Path, shard_outs: list[Path] = ()) -> list[dict]:
+    """One gradebook from the shares' results: each share's folder (or the one folder they all wrote
+    to) holds per-student JSON files; they are copied into ``out`` and every summary is rebuilt."""
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for folder in [Path(p).resolve() for p in shard_outs] or [out]:
+        if folder != out:
+            for entry in folder.iterdir():
+                if entry.is_dir() and not entry.is_symlink() and not entry.name.startswith("."):
+                    shutil.copytree(entry, out / entry.name, dirs_exist_ok=True, symlinks=True)
+        runs += [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("run-shard-*.json"))]
+    counts = {run["shard"][1] for run in runs}
+    if len(counts) > 1:
+        raise ValueError(f"the shares come from different splits: {sorted(counts)}")
+    if counts:
+        done = {run["shard"][0] for run in runs}
+        missing = sorted(set(range(counts.pop())) - done)
+        if missing:
+            raise ValueError(f"shares {missing} have not been graded (no run-shard-*.json for them)")
+    results = load_results(out)
+    write_gradebook(out, results)
+    merged = {"merged_shards": len(runs), "submissions": sum(r["submissions"] for r in runs),
+              "seconds": round(max((r["seconds"] for r in runs), default=0.0), 2),
+              "refused": [x for r in runs for x in r.get("refused", [])]}
+    if runs:
+        merged |= {k: runs[0][k] for k in ("root", "layout", "limits", "student_wall_s", "isolation", "salt_is_default")
+                   if k in runs[0]}
+    _write_json(out / "run.json", merged)
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="grade-class", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("submissions", help="nbgrader course dir, its submitted/ folder, or a folder of notebooks")
+    parser.add_argument("submissions", nargs="?",
+                        help="nbgrader course dir, its submitted/ folder, or a folder of notebooks")
     parser.add_argument("--out", default="results/class", help="results folder (default: %(default)s)")
     parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
     parser.add_argument("--jobs", type=int, help="parallel workers (default: one per core)")
@@ -645,9 +706,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-timeout", type=float, default=defaults.check_s, help="seconds per check (default: %(default)g)")
     parser.add_argument("--memory-mb", type=int, default=defaults.memory_mb, help="memory per worker (default: %(default)d)")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML feedback reports")
+    parser.add_argument("--shard", type=parse_shard, metavar="I/N",
+                        help="grade only share I of N of the students (a Kubernetes Indexed Job's index); "
+                             "then `grade-class --merge` builds the gradebook")
+    parser.add_argument("--merge", nargs="*", metavar="SHARD_OUT",
+                        help="build the gradebook in --out from the shares' results (their folders, or "
+                             "--out itself when they all wrote there)")
     parser.add_argument("--nbgrader-db", metavar="URL",
                         help="also write the scores into this nbgrader gradebook (e.g. sqlite:///gradebook.db)")
     args = parser.parse_args(argv)
+    if args.merge is not None:
+        try:
+            results = merge(Path(args.out), [Path(p) for p in args.merge])
+        except (OSError, ValueError) as exc:
+            print(f"error: {clean(exc)}", file=sys.stderr)
+            return 2
+        print(summary_table(results))
+        print(f"\nmerged {len(results)} results into {args.out}/gradebook.csv")
+        return push_to_nbgrader(args.nbgrader_db, results, args.student) if args.nbgrader_db else 0
+    if args.submissions is None:
+        parser.error("name the class folder to grade (or use --merge)")
     limits = sandbox.Limits(wall_s=args.wall, check_s=args.check_timeout, memory_mb=args.memory_mb,
                             load_s=min(defaults.load_s, args.wall))
     if default_salt() == "public":
@@ -655,13 +733,14 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
     try:
         results = grade_class(Path(args.submissions), Path(args.out), args.jobs, limits, args.student,
-                              html=not args.no_html, student_wall_s=args.student_wall)
+                              html=not args.no_html, student_wall_s=args.student_wall, shard=args.shard)
     except FileNotFoundError as exc:
         print(f"error: {clean(exc)}", file=sys.stderr)
         return 2
     out = Path(args.out)
     print(summary_table(results))
-    run_info = json.loads((out / "run.json").read_text())
+    run_file = "run.json" if args.shard is None else f"run-shard-{args.shard[0]}-of-{args.shard[1]}.json"
+    run_info = json.loads((out / run_file).read_text())
     print(f"\ngraded {run_info['submissions']} submissions in {run_info['seconds']:.1f} s with {run_info['jobs']} "
           f"workers; results in {out}/ (gradebook.csv, checks.csv, <student>/feedback.html)")
     for refused in run_info["refused"][:20]:
@@ -674,16 +753,20 @@ def main(argv: list[str] | None = None) -> int:
     for note in iso["notes"]:
         print(f"  note: {note}")
     if args.nbgrader_db:
-        from .nbgrader_sync import push
-
-        # Unexpected notebooks are in no nbgrader assignment; the table above lists them.
-        graded = [r for r in results if counted(r) and (not args.student or r["student"] in args.student)]
-        problems = push(args.nbgrader_db, graded)
-        print(f"nbgrader gradebook: pushed {len(graded) - len(problems)} of {len(graded)} submissions")
-        for line in problems:
-            print(f"  not pushed: {clean(line)}", file=sys.stderr)
-        return 1 if problems else 0
+        return push_to_nbgrader(args.nbgrader_db, results, args.student)
     return 0
+
+
+def push_to_nbgrader(db_url: str, results: list[dict], students: list[str] | None) -> int:
+    from .nbgrader_sync import push
+
+    # Unexpected notebooks are in no nbgrader assignment; the table above lists them.
+    graded = [r for r in results if counted(r) and (not students or r["student"] in students)]
+    problems = push(db_url, graded)
+    print(f"nbgrader gradebook: pushed {len(graded) - len(problems)} of {len(graded)} submissions")
+    for line in problems:
+        print(f"  not pushed: {clean(line)}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

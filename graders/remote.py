@@ -186,12 +186,15 @@ class Worker:
 class RemoteSubmission:
     """A submission whose code runs in a confined worker; same interface as InProcessSubmission."""
 
-    def __init__(self, pool: WorkerPool, slot: int, track: str, cells: list[CodeCell], label: str) -> None:
+    def __init__(self, pool: WorkerPool, slot: int, track: str, cells: list[CodeCell], label: str,
+                 wall_s: float | None = None) -> None:
         self.pool, self.slot, self.track, self.label = pool, slot, track, label
         self.cells = cells
         self.limits = pool.limits
         self.start = time.monotonic()
-        self.wall_deadline = self.start + self.limits.wall_s
+        # A shorter wall than the pool's: what is left of a student's time cap.
+        self.wall_s = self.limits.wall_s if wall_s is None else min(wall_s, self.limits.wall_s)
+        self.wall_deadline = self.start + self.wall_s
         self.check_deadline = self.wall_deadline
         self.events: list[tuple[str, str]] = []  # (timeout | memory | crashed, what)
         self.load_errors: list[str] = []
@@ -212,7 +215,7 @@ class RemoteSubmission:
             reply = worker.request({"op": "load", "cells": [{"source": c.source, "tags": list(c.tags)}
                                                             for c in self.cells]}, deadline)
         except protocol.PeerTimeout:
-            self._lost("timeout", f"loading the notebook took longer than {min(self.limits.load_s, self.limits.wall_s):g} s")
+            self._lost("timeout", f"loading the notebook took longer than {min(self.limits.load_s, self.wall_s):g} s")
             if first:
                 self.load_errors.append("the notebook's cells did not finish running in time "
                                         "(an endless loop, or training in a top-level cell?)")
@@ -302,7 +305,7 @@ class RemoteSubmission:
     # -- transport ---------------------------------------------------------------------------------
     def _request(self, what: str, message: dict) -> Any:
         if time.monotonic() >= self.wall_deadline:
-            raise StudentCodeError(f"not run: the submission used up its {self.limits.wall_s:g} s time limit")
+            raise StudentCodeError(f"not run: the submission used up its {self.wall_s:g} s time limit")
         if self._worker is None:
             if self.restarts >= MAX_RESTARTS:
                 raise StudentCodeError("not run: the notebook's process had stopped (see the status)")
@@ -314,7 +317,7 @@ class RemoteSubmission:
             reply = self._worker.request(message, self.check_deadline)
         except protocol.PeerTimeout:
             per_check = self.check_deadline < self.wall_deadline
-            limit = f"{self.limits.check_s:g} s limit per check" if per_check else f"{self.limits.wall_s:g} s limit per submission"
+            limit = f"{self.limits.check_s:g} s limit per check" if per_check else f"{self.wall_s:g} s limit per submission"
             self._lost("timeout", f"{what} ran past the {limit}")
             raise StudentCodeError(f"{what} did not finish within the {limit} (an endless loop, or far too "
                                    "much work?); it was stopped") from None
