@@ -3,15 +3,16 @@
 Built from the per-submission results (hidden checks' messages are already generic there) and
 the image outputs saved in the submitted notebook (loss curves and sample grids the student's
 code drew), read again only for a notebook that grading could read (``readable``), never through a
-symlink and within the same size limit. Text is stripped of control characters and escaped; images
-are re-checked as PNG or JPEG before they are embedded.
+symlink and within the same size limit. Text is stripped of control characters and escaped (a jinja2
+template with autoescape); images are re-checked as PNG or JPEG before they are embedded.
 """
 from __future__ import annotations
 
 import base64
 import binascii
-import html
 from pathlib import Path
+
+import jinja2
 
 from .classroom import clean, counted, read_bytes
 
@@ -29,10 +30,6 @@ table { border-collapse: collapse; width: 100% } td, th { padding: 4px 8px; bord
 pre { background: #f6f6f6; padding: .6em; overflow-x: auto; font-size: .85em; max-height: 20em }
 img { max-width: 100%; border: 1px solid #eee; margin: .3em 0 }
 """
-
-
-def _text(value: object, newlines: bool = False) -> str:
-    return html.escape(clean(value, newlines))
 
 
 def notebook_images(path: str | Path) -> list[tuple[str, str]]:
@@ -63,52 +60,68 @@ def notebook_images(path: str | Path) -> list[tuple[str, str]]:
     return images
 
 
-def _check_rows(result: dict) -> str:
-    rows = []
-    for c in result["checks"]:
-        cls, mark = ("pass", "✔") if c["passed"] else (("skip", "–") if c.get("status") == "skipped" else ("fail", "✘"))
-        kind = " <small>(hidden)</small>" if c.get("hidden") else ""
-        rows.append(f"<tr><td class='{cls}'>{mark}</td><td>{_text(c['part'])}</td>"
-                    f"<td>{_text(c['title'])}{kind}</td><td>{c['points']:g}/{c['max_points']:g}</td>"
-                    f"<td>{_text(c['message'], True)}</td></tr>")
-    return ("<table><tr><th></th><th>part</th><th>check</th><th>points</th><th>message</th></tr>"
-            + "".join(rows) + "</table>") if rows else ""
-
-
 def _name(result: dict) -> str:
     return "/".join(p for p in (result.get("assignment"), result["notebook"]) if p)
 
 
+# Autoescaped: every student-supplied string (names, messages, printed output) is data, never markup.
+PAGE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string("""\
+<!doctype html><meta charset="utf-8"><title>Feedback: {{ student }}</title>
+<style>{{ style | safe }}</style><h1>Feedback for {{ student }}</h1>
+<p><b>Total: {{ "%g" | format(total) }} / {{ "%g" | format(maximum) }} points</b></p>
+<table><tr><th>notebook</th><th>score</th><th>status</th></tr>
+{% for nb in notebooks %}
+<tr><td><a href="#nb{{ loop.index0 }}">{{ nb.name }}</a></td><td>{{ nb.score }}</td><td>{{ nb.status }}</td></tr>
+{% endfor %}
+</table>
+{% for nb in notebooks %}
+<h2 id="nb{{ loop.index0 }}">{{ nb.name }}: {{ nb.score }} <span class="status {{ 'ok' if nb.status == 'ok' else 'bad' }}">{{ nb.status }}</span></h2>
+<p>{{ nb.reason }}</p>
+{% if nb.load_errors %}
+<p>Errors while running your cells:</p><pre>{{ nb.load_errors }}</pre>
+{% endif %}
+{% if nb.checks %}
+<table><tr><th></th><th>part</th><th>check</th><th>points</th><th>message</th></tr>
+{% for c in nb.checks %}
+<tr><td class="{{ c.css }}">{{ c.mark }}</td><td>{{ c.part }}</td><td>{{ c.title }}{% if c.hidden %} <small>(hidden)</small>{% endif %}</td><td>{{ c.points }}</td><td>{{ c.message }}</td></tr>
+{% endfor %}
+</table>
+{% endif %}
+{% if nb.images %}
+<p>Your plots (as saved in your notebook):</p>
+{% for mime, data in nb.images %}
+<img alt="plot" src="data:{{ mime }};base64,{{ data }}">
+{% endfor %}
+{% endif %}
+{% if nb.output %}
+<details><summary>What your code printed while graded</summary><pre>{{ nb.output }}</pre></details>
+{% endif %}
+{% endfor %}
+""")
+
+
+def _check_view(c: dict) -> dict:
+    css, mark = ("pass", "✔") if c["passed"] else (("skip", "–") if c.get("status") == "skipped" else ("fail", "✘"))
+    return {"css": css, "mark": mark, "part": clean(c["part"]), "title": clean(c["title"]), "hidden": c.get("hidden"),
+            "points": f"{c['points']:g}/{c['max_points']:g}", "message": clean(c["message"], True)}
+
+
+def _notebook_view(r: dict) -> dict:
+    return {
+        "name": clean(_name(r)), "score": f"{r['score']:g} / {r['max_score']:g}", "status": clean(r["status"]),
+        "reason": clean(r["reason"], True), "load_errors": clean("\n".join(r.get("load_errors") or []), True),
+        "checks": [_check_view(c) for c in r["checks"]], "output": clean(r.get("output") or "", True),
+        # Only a notebook grading could parse is read again (bounded, no symlinks): never an invalid one.
+        "images": notebook_images(r["path"]) if r.get("readable") and r.get("path") else [],
+    }
+
+
 def render(results: list[dict]) -> str:
     student = results[0]["student"] if results else ""
-    total = sum(r["score"] for r in results if counted(r))
-    maximum = sum(r["max_score"] for r in results if counted(r))
-    parts = [f"<!doctype html><meta charset='utf-8'><title>Feedback: {_text(student)}</title>",
-             f"<style>{STYLE}</style><h1>Feedback for {_text(student)}</h1>",
-             f"<p><b>Total: {total:g} / {maximum:g} points</b></p><table><tr><th>notebook</th><th>score</th>"
-             "<th>status</th></tr>"]
-    for i, r in enumerate(results):
-        parts.append(f"<tr><td><a href='#nb{i}'>{_text(_name(r))}</a></td>"
-                     f"<td>{r['score']:g}/{r['max_score']:g}</td><td>{_text(r['status'])}</td></tr>")
-    parts.append("</table>")
-    for i, r in enumerate(results):
-        ok = "ok" if r["status"] == "ok" else "bad"
-        parts.append(f"<h2 id='nb{i}'>{_text(_name(r))}: "
-                     f"{r['score']:g} / {r['max_score']:g} <span class='status {ok}'>{_text(r['status'])}</span></h2>")
-        parts.append(f"<p>{_text(r['reason'], True)}</p>")
-        if r.get("load_errors"):
-            parts.append("<p>Errors while running your cells:</p><pre>"
-                         + _text("\n".join(r["load_errors"]), True) + "</pre>")
-        parts.append(_check_rows(r))
-        # Only a notebook grading could parse is read again (bounded, no symlinks): never an invalid one.
-        images = notebook_images(r["path"]) if r.get("readable") and r.get("path") else []
-        if images:
-            parts.append("<p>Your plots (as saved in your notebook):</p>")
-            parts.extend(f"<img alt='plot' src='data:{mime};base64,{data}'>" for mime, data in images)
-        if r.get("output"):
-            parts.append("<details><summary>What your code printed while graded</summary><pre>"
-                         + _text(r["output"], True) + "</pre></details>")
-    return "\n".join(parts) + "\n"
+    return PAGE.render(
+        student=clean(student), style=STYLE, notebooks=[_notebook_view(r) for r in results],
+        total=sum(r["score"] for r in results if counted(r)),
+        maximum=sum(r["max_score"] for r in results if counted(r))) + "\n"
 
 
 def write_feedback(path: Path, results: list[dict]) -> None:

@@ -157,8 +157,13 @@ def probe() -> Mechanisms:
         except OSError as exc:
             mech.notes.append(f"cgroups not writable ({exc})")
     if mech.memory == "none":
-        mech.memory = "RLIMIT_AS (address space; approximate)"
         mech.processes = "RLIMIT_NPROC per user" if root else "none (not root)"
+        if _gpu_devices():
+            # CUDA reserves far more address space than memory: an address-space limit stops it starting.
+            mech.notes.append("no cgroups (v1) and a GPU: no memory limit per worker (RLIMIT_AS would keep "
+                              "CUDA from initialising)")
+        else:
+            mech.memory = "RLIMIT_AS (address space; approximate)"
     if root and SYS_PIVOT_ROOT is not None and _can_unshare():
         mech.network = "network namespace (no interfaces)"
         mech.filesystem = ("allowlist: pivot_root into a fresh tmpfs with read-only binds of Python, "
@@ -176,6 +181,10 @@ def probe() -> Mechanisms:
     else:
         mech.notes.append("no libseccomp: workers run without a syscall filter")
     return mech
+
+
+def _gpu_devices() -> list[str]:
+    return [f"/dev/{n}" for n in sorted(os.listdir("/dev")) if n.startswith(GPU_DEVICE_PREFIXES)]
 
 
 def view(course_root: Path, python_paths: list[str]) -> list[list[str]]:
@@ -334,8 +343,7 @@ def _build_root(config: SlotConfig, limits: Limits) -> None:
     # /tmp first: a checkout under /tmp is bound inside it below.
     _mount("tmpfs", f"{root}/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={limits.tmp_mb}m")
     _mount("tmpfs", f"{root}/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m")
-    devices = list(DEVICES) + [f"/dev/{n}" for n in sorted(os.listdir("/dev"))
-                               if n.startswith(GPU_DEVICE_PREFIXES)]
+    devices = list(DEVICES) + _gpu_devices()
     for path in devices:
         if os.path.exists(path):
             _bind_read_only(path, root + path)

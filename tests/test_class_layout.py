@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import html
 import json
 import os
 import re
@@ -17,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import markupsafe
 import pytest
 
 from graders import classroom, feedback, sandbox
@@ -201,7 +201,7 @@ def test_names_are_data(graded):
     table = classroom.summary_table(graded["results"])
     assert "\x1b" not in table and "unexpected" in table
     page = (out / "names" / "feedback.html").read_text()  # named in the feedback, as escaped text
-    assert html.escape('=HYPERLINK("evil.example","x")') in page and "[2J[31mred" in page
+    assert str(markupsafe.escape('=HYPERLINK("evil.example","x")')) in page and "[2J[31mred" in page
 
 
 @pytest.mark.parametrize("name", ["gradebook.csv", "checks.csv", "run.json", "feedback.html", ".", "..", ".work",
