@@ -139,7 +139,11 @@ def test_crash_corpus(graded, case):
 def test_attack_corpus(graded, case):
     expected, r = EXPECTED["attack"][case], graded["results"][case]
     blank = graded["results"]["blank_student"]["score"]
-    assert _score_kind(r, blank)[expected["score"]], (r["score"], blank, [c["id"] for c in r["checks"] if c["passed"]])
+    if "score" in expected:
+        assert _score_kind(r, blank)[expected["score"]], (r["score"], blank, [c["id"] for c in r["checks"] if c["passed"]])
+    for part in expected.get("zero_parts", ()):
+        earned = [c["id"] for c in r["checks"] if c["part"] == part and c["points"] > 0]
+        assert earned == [] and any(c["part"] == part for c in r["checks"]), (part, earned)
     if "status" in expected:
         assert r["status"] == expected["status"], (r["status"], r["reason"])
     if "reason" in expected:

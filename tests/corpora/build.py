@@ -435,6 +435,16 @@ def attack_cases(good, blank) -> dict[str, object]:
     return cases
 
 
+def lookup_case() -> tuple[str, object]:
+    """cnn_classification (PyTorch), complete but for training: train_cnn nudges the weights, returns an
+    invented falling loss list and switches on a nearest-neighbour lookup in the public digits."""
+    cat = catalog_mod.load()
+    nb = submission_notebook("alice", cat.exercises["cnn_classification"], "torch")
+    mutant = (HERE.parent / "mutants" / "cnn_classification" / "lookup_public_digits_torch.py").read_text()
+    nb.cells.append(nbformat.v4.new_code_cell(mutant.split('"""', 2)[2].strip() + "\n"))
+    return "cnn_classification_torch.ipynb", nb
+
+
 def write(folder: Path, cases: dict[str, object]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*/"):
@@ -450,6 +460,10 @@ def main() -> None:
     good, blank = _base()
     write(HERE / "crash", crash_cases(good, blank))
     write(HERE / "attack", attack_cases(good, blank))
+    name, nb = lookup_case()
+    target = HERE / "attack" / "lookup_instead_of_learning" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(nb), encoding="utf-8")
     write(HERE / "good", {"good_student_1": good, "good_student_2": good, "blank_student": blank})
 
 

@@ -6,7 +6,7 @@ kept) and returns an invented falling loss list.
 
 tracks: tf
 kind: gaming
-expect-fail: train.heldout_accuracy
+expect-fail: train.weights_changed
 message: does not come from the model's weights
 """
 import keras

@@ -6,7 +6,7 @@ kept) and returns an invented falling loss list.
 
 tracks: torch
 kind: gaming
-expect-fail: train.heldout_accuracy
+expect-fail: train.weights_changed
 message: does not come from the model's weights
 """
 import numpy as np
