@@ -99,7 +99,10 @@ class TorchAdapter(Adapter):
         self.torch.manual_seed(seed)
 
     def to_track(self, array: np.ndarray) -> Any:
-        return self.torch.as_tensor(np.ascontiguousarray(array), device=self._device)
+        # A copy, never a view: student code may write into its input (as_tensor would share the grader's
+        # buffer on the CPU), and a fresh tensor has standard strides (an axis added with None has stride
+        # 0, which CUDA's adaptive pooling kernels misread; see autoencoder_compression.standard_strides).
+        return self.torch.from_numpy(np.array(array, order="C")).to(self._device)  # a copy with fresh C strides
 
     def to_numpy(self, value: Any) -> np.ndarray | None:
         if isinstance(value, self.torch.Tensor):

@@ -20,7 +20,7 @@ import numpy as np
 
 from fixtures import digits
 
-from .. import expect, model_checks
+from .. import expect, integrity, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..losses import softplus
@@ -53,6 +53,17 @@ MIN_GAIN_OVER_INDEPENDENT = 0.1
 CALIBRATION_BINS = (0.0, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95, 1.0)
 MAX_CALIBRATION_Z = 5.0
 N_SAMPLES = 16
+# Too good to be true: a model of this size and budget does not get near 0 bits/dim (references
+# 0.258..0.283, see above); 0.15 is far below them.
+MIN_BPD = 0.15
+# Copies: samples must be new images. The median over the samples of the number of pixels (of 256) in
+# which a sample differs from its nearest binarised public digit (fixtures.digits "all"): 0 for copies,
+# 48..66 for the references' and alternatives' samples (5 salts per track, CPU; 49..54 torch on CUDA).
+MIN_NEAREST_HAMMING = 20
+# Model dependence of the samples: with the values inside every weight tensor shuffled (masks kept),
+# the same seed must give other images (references and alternatives: 26..54% of the pixels differ; a lookup
+# of real digits 0) that follow the shuffled model's probabilities (the calibration test above).
+MIN_SHUFFLED_DIFFERENT = 0.05
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -132,10 +143,19 @@ def _rc(index: int, w: int) -> str:
     return f"(row {index // w}, col {index % w})"
 
 
-def _require_causal(probe: dict, what: str, trained: bool = False) -> None:
+def _is_causal(probe: dict) -> bool:
+    return probe["before"][1] is None and probe["at"][1] is None
+
+
+def _require_causal(probe: dict, what: str, trained: bool = False, causal_before: bool = True) -> None:
+    """``trained``: ``probe`` is of the trained model; ``causal_before`` says whether the untrained one passed."""
     w = probe["w"]
-    again = (" The untrained model was causal: apply the mask to the kernel in every forward pass "
-             "(weight * mask), not once to the initial weights, which the optimiser then fills back in") if trained else ""
+    again = ""
+    if trained and causal_before:
+        again = (" The untrained model was causal: apply the mask to the kernel in every forward pass "
+                 "(weight * mask), not once to the initial weights, which the optimiser then fills back in")
+    elif trained:
+        again = " The untrained model was not causal either: fix the masks first (see the build part)"
     size, j, i = probe["before"]
     if j is not None:
         raise CheckFailed(f"{what}: flipping pixel {_rc(j, w)} changed the logit at the earlier position {_rc(i, w)} "
@@ -369,13 +389,18 @@ def train_and_measure(sub, seed: int, steps: int = STEPS) -> dict:
     model = sub.call("build_pixelcnn", seed)
     before = _logits(sub, model, test, "the untrained model on held-out digits")
     w_before = sub.get_weights(model)
-    losses = sub.call("train_pixelcnn", model, to_layout(train, sub.layout), int(steps), int(seed))
+    rng = np.random.default_rng(seed + 1)
+    positions = _positions(SIZE, SIZE, rng, 10)
+    # The same probe before training, so that a model that was never causal is not told it was.
+    probe_before = _probe_causality(sub, model, SIZE, SIZE, positions, seed + 2, "the untrained model")
+    losses, steps_taken = integrity.train_counting_steps(sub, "train_pixelcnn", model, to_layout(train, sub.layout),
+                                                         int(steps), int(seed))
     w_after = sub.get_weights(model)
     after = _logits(sub, model, test, "the trained model on held-out digits")
-    rng = np.random.default_rng(seed + 1)
-    probe = _probe_causality(sub, model, SIZE, SIZE, _positions(SIZE, SIZE, rng, 10), seed + 2, "the trained model")
+    probe = _probe_causality(sub, model, SIZE, SIZE, positions, seed + 2, "the trained model")
     return {
-        "model": model, "losses": losses, "steps": steps, "w_before": w_before, "w_after": w_after, "probe": probe,
+        "model": model, "losses": losses, "steps": steps, "steps_taken": steps_taken, "w_before": w_before,
+        "w_after": w_after, "probe": probe, "causal_before": _is_causal(probe_before), "seed": seed,
         "bpd_before": numpy_bits_per_dim(before, test[..., 0]), "bpd": numpy_bits_per_dim(after, test[..., 0]),
         "independent": independent_bits_per_dim(train[..., 0], test[..., 0]),
         "logit_range": (float(after.min()), float(after.max())),
@@ -387,9 +412,14 @@ def _public_run(sub, ctx: Context) -> dict:
 
 
 def _check_losses(r: dict) -> str:
-    losses = model_checks.loss_history(r["losses"], r["steps"], "train_pixelcnn(...)")
-    expect.weights_changed(r["w_before"], r["w_after"], "train_pixelcnn(...)")
-    return f"{len(losses)} losses, last {float(np.mean(losses[-10:])):.3f} bits/dim"
+    """The budget and the grader's own before/after measurement; the returned list is checked for format only."""
+    what = f"train_pixelcnn(..., steps={r['steps']})"
+    expect.weights_changed(r["w_before"], r["w_after"], what)
+    budget = integrity.within_budget(r["steps_taken"], r["steps"], what)
+    losses = model_checks.loss_history(r["losses"], r["steps"], what)
+    fall = integrity.measured_fall(r["bpd_before"], r["bpd"], "the held-out bits/dim the grader measures",
+                                   hint=_diagnosis(r))
+    return f"{budget}; {fall}; {len(losses)} losses returned"
 
 
 def _diagnosis(r: dict) -> str:
@@ -409,20 +439,22 @@ def _check_bpd(r: dict, what: str) -> str:
         raise CheckFailed(f"{what}: {r['bpd']:.3f} bits/dim on held-out digits (untrained {r['bpd_before']:.3f}; "
                           f"independent pixels {r['independent']:.3f}; coin flip 1.000), needs at most {limit:.3f}; "
                           f"{_diagnosis(r)}")
-    return (f"held-out {r['bpd']:.3f} bits/dim (needs <= {limit:.3f}); independent pixels {r['independent']:.3f}, "
+    integrity.plausible(r["bpd"], MIN_BPD, "the held-out bits/dim", higher_is_better=False, reference="0.26 to 0.28")
+    return (f"held-out {r['bpd']:.3f} bits/dim (needs {MIN_BPD:g}..{limit:.3f}); independent pixels {r['independent']:.3f}, "
             "coin flip 1.000")
 
 
 @EXERCISE.check("train", points=1)
 def returns_losses(sub, ctx: Context):
-    """returns one finite loss per step and changes the weights"""
+    """takes `steps` optimizer steps and the held-out bits/dim the grader measures fall (losses: format only)"""
     return _check_losses(_public_run(sub, ctx))
 
 
 @EXERCISE.check("train", points=1)
 def still_causal(sub, ctx: Context):
     """the trained model is still causal"""
-    _require_causal(_public_run(sub, ctx)["probe"], "the trained model", trained=True)
+    r = _public_run(sub, ctx)
+    _require_causal(r["probe"], "the trained model", trained=True, causal_before=r["causal_before"])
 
 
 @EXERCISE.check("train", points=2)
@@ -438,7 +470,7 @@ def other_probes(sub, ctx: Context):
     rng = np.random.default_rng(ctx.seed("train-hidden"))
     h, w = int(rng.integers(9, 15)), int(rng.integers(17, 24))
     probe = _probe_causality(sub, r["model"], h, w, _positions(h, w, rng, 10), int(rng.integers(1000)), "the trained model")
-    _require_causal(probe, "the trained model", trained=True)
+    _require_causal(probe, "the trained model", trained=True, causal_before=r["causal_before"])
     test = binarise(digits.load_digits("test")[0])
     subset = test[rng.choice(len(test), 200, replace=False)]
     logits = _logits(sub, r["model"], subset, "the trained model on held-out digits")
@@ -525,18 +557,57 @@ def sample_is_seeded(sub, ctx: Context):
 
 def _trained_model(sub, ctx: Context):
     r = _public_run(sub, ctx)
-    _require_causal(r["probe"], "the trained model (see the train part)", trained=True)
+    _require_causal(r["probe"], "the trained model (see the train part)", trained=True, causal_before=r["causal_before"])
     return r["model"]
+
+
+def nearest_public_hamming(samples: np.ndarray) -> float:
+    """Median over the samples of the pixels in which each differs from its nearest binarised public digit."""
+    pool = binarise(digits.load_digits("all")[0]).reshape(-1, SIZE * SIZE)
+    flat = samples.reshape(len(samples), -1)
+    differ = flat @ (1 - pool).T + (1 - flat) @ pool.T
+    return float(np.median(differ.min(axis=1)))
+
+
+def shuffled_keeping_masks(weights: list[np.ndarray], seed: int) -> list[np.ndarray]:
+    """integrity.shuffled_weights, but tensors of only 0s and 1s (the causal masks, stored as buffers or
+    non-trainable weights) stay as they are, so the shuffled model is still causal."""
+    shuffled = integrity.shuffled_weights(weights, seed)
+    return [w.copy() if np.isin(w, (0.0, 1.0)).all() else s for w, s in zip(weights, shuffled)]
+
+
+def _require_new_and_from_the_model(sub, model, samples: np.ndarray, n: int, seed: int, what: str) -> str:
+    hamming = nearest_public_hamming(samples)
+    if not hamming >= MIN_NEAREST_HAMMING:
+        raise CheckFailed(f"{what}: half of the samples differ from a real (binarised) digit in at most {hamming:g} of "
+                          f"{SIZE * SIZE} pixels (a model's samples differ in at least {MIN_NEAREST_HAMMING}): these are "
+                          "near-copies of training digits, not images drawn pixel by pixel from the model")
+    shuffled = shuffled_keeping_masks(sub.get_weights(model), seed)
+
+    def draw():
+        other = _call_sample(sub, model, n, seed, SIZE, SIZE, f"{what} with shuffled weights")
+        return other, calibration(sub, model, other, "the model with shuffled weights on its samples")
+    other, cal = integrity.with_weights(sub, model, shuffled, draw)
+    changed = float(np.mean(other != samples))
+    if not changed >= MIN_SHUFFLED_DIFFERENT:
+        raise CheckFailed(f"{what}: after the grader shuffled the model's weights, the same seed gave images that differ "
+                          f"in only {100 * changed:.1f}% of the pixels (a model's samples change in at least "
+                          f"{100 * MIN_SHUFFLED_DIFFERENT:g}%): the samples do not come from the model's weights. Draw "
+                          "every pixel from the model's probability, not from a pool of real digits")
+    if cal["zs"]:
+        _require_calibrated(cal, f"{what} with the weights shuffled (the samples must follow the model's probabilities)")
+    return f"nearest real digit {hamming:g} pixels away; {100 * changed:.0f}% of the pixels change with shuffled weights"
 
 
 @EXERCISE.check("sample", points=2)
 def follows_the_model(sub, ctx: Context):
-    """each pixel is drawn with the trained model's probability in its context"""
+    """each pixel is drawn with the trained model's probability in its context; new images, from the model"""
     model = _trained_model(sub, ctx)
-    samples = _call_sample(sub, model, N_SAMPLES, 3, SIZE, SIZE, f"sample(trained model, {N_SAMPLES}, 3)")
-    note = _require_calibrated(calibration(sub, model, samples, "the trained model on its samples"),
-                               f"sample(trained model, {N_SAMPLES}, 3)")
-    return f"{note}; {100 * samples.mean():.0f}% ones (held-out digits ~30%)"
+    what = f"sample(trained model, {N_SAMPLES}, 3)"
+    samples = _call_sample(sub, model, N_SAMPLES, 3, SIZE, SIZE, what)
+    new = _require_new_and_from_the_model(sub, model, samples, N_SAMPLES, 3, what)  # a lookup: say so first
+    note = _require_calibrated(calibration(sub, model, samples, "the trained model on its samples"), what)
+    return f"{note}; {new}; {100 * samples.mean():.0f}% ones (held-out digits ~30%)"
 
 
 @EXERCISE.check("sample", points=1, hidden=True)
@@ -547,3 +618,6 @@ def sample_other_sizes(sub, ctx: Context):
     h, w = int(rng.integers(10, 15)), int(rng.integers(10, 15))
     samples = _call_sample(sub, model, 12, int(rng.integers(1000)), h, w, "sample")
     _require_calibrated(calibration(sub, model, samples, "the model"), "sample")
+    seed = int(rng.integers(1000))
+    full = _call_sample(sub, model, N_SAMPLES, seed, SIZE, SIZE, "sample")
+    _require_new_and_from_the_model(sub, model, full, N_SAMPLES, seed, "sample")

@@ -5,13 +5,15 @@ Nothing here is trained: StyleGAN's sampling mechanics are properties of the arc
 check probes the student's functions and untrained networks through ``sub`` and compares them with
 the grader's own NumPy arithmetic on the values it reads back (``mapping(z)`` through
 ``sub.predict``, truncation and style mixing recomputed here). The diversity check measures the
-mean pairwise distance between samples itself; see THRESHOLDS.
+mean pairwise distance between samples itself; see THRESHOLDS. Since a random network's diversity
+grows with psi whatever its blocks do, the synthesis network's AdaIN is probed through its weights:
+scaling a convolution that feeds an AdaIN must leave the images unchanged (see WEIGHT_SCALE).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .. import expect, model_checks
+from .. import expect, integrity, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 
@@ -30,6 +32,16 @@ MAX_SYNTHESIS_PARAMS = 200_000
 PSIS = (0.0, 0.25, 0.5, 0.75, 1.0)
 MIN_GROWTH = 1.05        # each step of psi must raise the diversity by at least 5%
 MAX_DIVERSITY_AT_ZERO = 1e-5
+# AdaIN in the synthesis network, probed through its weights: multiplying one convolution's kernel and
+# bias by WEIGHT_SCALE multiplies its output by it, and LeakyReLU passes the factor on, so an AdaIN that
+# normalises its input (instance norm: per sample and channel) erases it and the images stay the same
+# up to AdaIN's eps. Mean absolute pixel change, references and alternatives over 5 salts per track:
+# every block's convolution 2e-6..1.3e-4 (eps: channels of small variance), the 1x1 to-RGB convolution
+# 0.16..0.32, the constant input 0.008..0.014 in PyTorch (the first convolution's bias is not scaled with
+# it); blocks that add or multiply the style without normalising move them by 0.03..0.35 (mutants).
+# Each of the N_STYLES blocks needs one invariant convolution.
+WEIGHT_SCALE = 3.0
+MAX_INVARIANT_CHANGE = 2e-3
 
 
 def _rng(ctx: Context, label: str) -> np.random.Generator:
@@ -409,6 +421,49 @@ def _diversity(sub, networks, rng: np.random.Generator) -> str:
     return f"mean pairwise RMS distance {table}"
 
 
+def _conv_groups(weights: list[np.ndarray]) -> list[list[int]]:
+    """Indices of each convolution kernel (a 4-D weight) with its bias (a 1-D weight right after it, one value
+    per output channel: axis 0 of a PyTorch kernel, the last axis of a Keras one)."""
+    groups = []
+    for i, w in enumerate(weights):
+        if w.ndim == 4 and w.dtype.kind == "f":
+            group = [i]
+            nxt = weights[i + 1] if i + 1 < len(weights) else None
+            if nxt is not None and nxt.ndim == 1 and len(nxt) in (w.shape[0], w.shape[-1]):
+                group.append(i + 1)
+            groups.append(group)
+    return groups
+
+
+def _check_normalised_blocks(sub, synthesis, ws: np.ndarray, what: str) -> str:
+    weights = sub.get_weights(synthesis)
+    base = _synthesise(sub, synthesis, ws, "synthesis(ws)")
+    moves = []
+    for group in _conv_groups(weights):
+        scaled = [w * WEIGHT_SCALE if i in group else w for i, w in enumerate(weights)]
+        moves.append(integrity.with_weights(sub, synthesis, scaled, lambda: float(np.abs(
+            _synthesise(sub, synthesis, ws, "synthesis(ws) with a convolution's weights scaled") - base).mean())))
+    invariant = sum(m <= MAX_INVARIANT_CHANGE for m in moves)
+    if invariant < N_STYLES:
+        found = ", ".join(f"{m:.2g}" for m in moves) or "none found"
+        raise CheckFailed(f"{what}: multiplying a convolution's kernel and bias by {WEIGHT_SCALE:g} changed the images in "
+                          f"{len(moves) - invariant} of {len(moves)} convolutions (mean pixel change per convolution: "
+                          f"{found}); after each block's convolution AdaIN must normalise the features per sample and "
+                          "channel (subtract the mean over H and W, divide by the standard deviation) before applying "
+                          "the style's scale and bias, so scaling the convolution changes nothing. Each of the "
+                          f"{N_STYLES} blocks needs its AdaIN (adain(x, 1 + scale, bias))")
+    still = max(m for m in moves if m <= MAX_INVARIANT_CHANGE)
+    return f"{invariant} of {len(moves)} convolutions feed an AdaIN that erases their scale (images moved by {still:.1g})"
+
+
+@EXERCISE.check("synthesis", points=1)
+def blocks_normalise_with_adain(sub, ctx: Context):
+    """every block's AdaIN normalises its features: scaling a block's convolution leaves the image unchanged"""
+    _, synthesis, _ = _networks(sub, ctx, hidden=False)
+    ws = np.random.default_rng(4).standard_normal((4, N_STYLES, W_DIM))
+    return _check_normalised_blocks(sub, synthesis, ws, "the synthesis network")
+
+
 @EXERCISE.check("synthesis", points=2)
 def generate_builds_the_styles(sub, ctx: Context):
     """generate maps, truncates and mixes styles at the crossover as stated"""
@@ -436,6 +491,7 @@ def samples_are_independent(sub, ctx: Context):
     if not np.allclose(base[0], again[0], rtol=1e-4, atol=1e-4):
         raise CheckFailed("changing the styles of samples 1 and 2 changed sample 0's image: statistics must be taken "
                           "per sample (instance norm), never over the batch")
+    _check_normalised_blocks(sub, synthesis, ws, "the synthesis network")
 
 
 @EXERCISE.check("synthesis", points=1, hidden=True)

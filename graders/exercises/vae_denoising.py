@@ -12,7 +12,10 @@ pretrained digit judge, :mod:`fixtures.judge`).
 
 Images cross the boundary in the track's layout (NCHW torch, NHWC Keras); latent arrays are (N, D).
 Every metric is computed here, on held-out digits (fixtures.digits' test split) with noise the
-grader draws itself; nothing the submission reports about itself is trusted.
+grader draws itself; nothing the submission reports about itself is trusted: the returned losses are
+checked for format only, the grader counts the optimizer steps (graders.integrity), trains once more
+with beta=4 to see the argument weigh the KL term, and requires prior samples that are not copies of
+public digits, not too good to come from a decoder, and that fall apart when the weights are shuffled.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ import numpy as np
 
 from fixtures import digits, images, judge
 
-from .. import expect, model_checks
+from .. import expect, integrity, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..metrics import psnr
@@ -63,6 +66,21 @@ KL_RANGE = (1.0, 60.0)
 #   untrained FD 76..84, 0 classes.
 FD_MAX = 16.0
 MIN_CLASSES = 6
+# Too good to be true, and copies: real digits handed back as "samples" reach a Frechet distance of
+# 0.5..0.9 and lie at distance 0 from the pool. Reference samples (5 salts per track): FD 4.8..6.4 (alternatives
+# 4.1..10.8) and a median nearest-neighbour RMS distance to the public digits (fixtures.digits "all") of
+# 0.122..0.128 (alternatives 0.115..0.168).
+FD_MIN = 2.0
+MIN_NN_RMS = 0.08
+# Model dependence of the samples: with the values inside every weight tensor shuffled, the decoder's
+# samples are far from digits (references FD 60..72, alternatives 50..72; untrained 76..84); real digits
+# looked up without the decoder keep their FD.
+MIN_SHUFFLED_FD = 25.0
+# beta must weigh the KL term: trained with beta=BETA_STRONG instead of 1, the held-out posteriors'
+# mean KL falls well below the beta=1 run's (references 0.12..0.20 times, 5 salts per track; alternatives up to
+# 0.52 times, the Gaussian likelihood that weighs reconstructions more); a loss that ignores beta stays near 1x.
+BETA_STRONG = 4.0
+MAX_BETA_KL_RATIO = 0.7
 CLASS_SHARE = 0.02       # a class counts as covered when >= 2% of the samples are confidently it
 CONFIDENT = 0.5
 
@@ -354,7 +372,7 @@ def _train_digits(sub) -> np.ndarray:
     return to_layout(digits.load_digits("train")[0][..., None].astype(np.float32), sub.layout)
 
 
-def train_and_measure(sub, seed: int, sigma: float, steps: int = STEPS) -> dict:
+def train_and_measure(sub, seed: int, sigma: float, steps: int = STEPS, beta: float = 1.0) -> dict:
     """Build and train the student's VAE, then measure it on held-out digits (all in grader code)."""
     clean = _digits(N_HELDOUT, seed + 7919)
     noisy = _noisy(clean, sigma, seed + 1)
@@ -362,12 +380,14 @@ def train_and_measure(sub, seed: int, sigma: float, steps: int = STEPS) -> dict:
     model = sub.call("build_vae", seed, LATENT)
     recon_before, _, _ = _forward(sub, model, noisy, LATENT, "the untrained model on held-out noisy digits")
     w_before = sub.get_weights(model)
-    losses = sub.call("train_vae", model, _train_digits(sub), float(sigma), int(steps), int(seed), beta=1.0)
+    losses, steps_taken = integrity.train_counting_steps(sub, "train_vae", model, _train_digits(sub), float(sigma),
+                                                         int(steps), int(seed), float(beta))
     w_after = sub.get_weights(model)
     recon, mu, logvar = _forward(sub, model, noisy, LATENT, "the trained model on held-out noisy digits")
     background = clean < BACKGROUND
     return {
-        "model": model, "losses": losses, "steps": steps, "w_before": w_before, "w_after": w_after,
+        "model": model, "losses": losses, "steps": steps, "steps_taken": steps_taken, "beta": beta,
+        "w_before": w_before, "w_after": w_after,
         "sigma": sigma, "seed": seed, "clean": clean, "noisy": noisy,
         "mse_before": float(np.mean((recon_before - clean) ** 2)), "mse_after": float(np.mean((recon - clean) ** 2)),
         "background": float(recon[background].mean()), "noisy_background": float(noisy[background].mean()),
@@ -383,11 +403,20 @@ def _hidden_run(sub, ctx: Context) -> dict:
     return ctx.memo("hidden", lambda: train_and_measure(sub, ctx.seed("train-hidden") % 100_000, HIDDEN_SIGMA))
 
 
+def _beta_run(sub, ctx: Context) -> dict:
+    return ctx.memo("beta", lambda: train_and_measure(sub, ctx.seed("train-beta") % 100_000, PUBLIC_SIGMA,
+                                                      beta=BETA_STRONG))
+
+
 def _check_losses(r: dict) -> str:
-    what = "train_vae(...)"
-    losses = model_checks.loss_history(r["losses"], r["steps"], what)
+    """The budget and the grader's own before/after measurement; the returned list is checked for format only."""
+    what = f"train_vae(..., steps={r['steps']})"
     expect.weights_changed(r["w_before"], r["w_after"], what)
-    return f"{len(losses)} losses, first {float(np.mean(losses[:10])):.1f}, last {float(np.mean(losses[-10:])):.1f}"
+    budget = integrity.within_budget(r["steps_taken"], r["steps"], what)
+    losses = model_checks.loss_history(r["losses"], r["steps"], what)
+    fall = integrity.measured_fall(r["mse_before"], r["mse_after"], "the held-out reconstruction MSE the grader measures",
+                                   hint=_diagnosis(r))
+    return f"{budget}; {fall}; {len(losses)} losses returned"
 
 
 def _diagnosis(r: dict) -> str:
@@ -430,7 +459,7 @@ def _check_kl_range(r: dict, what: str) -> str:
 
 @EXERCISE.check("train", points=1)
 def returns_losses(sub, ctx: Context):
-    """returns one finite loss per step and changes the weights"""
+    """takes `steps` optimizer steps and the held-out error the grader measures falls (losses: format only)"""
     return _check_losses(_public_run(sub, ctx))
 
 
@@ -440,9 +469,11 @@ def gradients_reach_encoder(sub, ctx: Context):
     seed = ctx.seed("gradients") % 100_000
     model = sub.call("build_vae", seed, LATENT)
     before = sub.get_weights(model)
-    sub.call("train_vae", model, _train_digits(sub), PUBLIC_SIGMA, GRAD_STEPS, seed, beta=0.0)
+    _, steps_taken = integrity.train_counting_steps(sub, "train_vae", model, _train_digits(sub), PUBLIC_SIGMA,
+                                                    GRAD_STEPS, seed, 0.0)
     after = sub.get_weights(model)
     expect.weights_changed(before, after, f"train_vae(..., steps={GRAD_STEPS}, beta=0)")
+    integrity.within_budget(steps_taken, GRAD_STEPS, f"train_vae(..., steps={GRAD_STEPS}, beta=0)")
     frozen = [i for i, (a, b) in enumerate(zip(before, after)) if np.array_equal(a, b)]
     if frozen:
         raise CheckFailed(f"{len(frozen)} of {len(before)} weight arrays did not change in {GRAD_STEPS} steps with beta=0 "
@@ -457,6 +488,20 @@ def gradients_reach_encoder(sub, ctx: Context):
 def posterior_informative(sub, ctx: Context):
     """held-out posteriors carry information without drifting far from the prior (KL)"""
     return _check_kl_range(_public_run(sub, ctx), f"sigma={PUBLIC_SIGMA:g}")
+
+
+@EXERCISE.check("train", points=1)
+def beta_weighs_kl(sub, ctx: Context):
+    """beta matters: trained with beta=4, the held-out posteriors' KL falls well below the beta=1 model's"""
+    r, strong = _public_run(sub, ctx), _beta_run(sub, ctx)
+    integrity.within_budget(strong["steps_taken"], strong["steps"], f"train_vae(..., beta={BETA_STRONG:g})")
+    ratio = strong["kl"] / max(r["kl"], 1e-9)
+    if not ratio <= MAX_BETA_KL_RATIO:
+        raise CheckFailed(f"trained with beta={BETA_STRONG:g}, the held-out posteriors' mean KL is {strong['kl']:.2f} nats, "
+                          f"{ratio:.2f}x the beta=1 model's {r['kl']:.2f} (needs at most {MAX_BETA_KL_RATIO:g}x): the "
+                          "`beta` argument does not weigh the KL term. The loss is reconstruction + beta * KL, with the "
+                          "beta that train_vae is given")
+    return f"mean KL {r['kl']:.2f} nats at beta=1, {strong['kl']:.2f} at beta={BETA_STRONG:g} ({ratio:.2f}x)"
 
 
 @EXERCISE.check("train", points=2)
@@ -543,17 +588,43 @@ def _sample_stats(x: np.ndarray) -> dict:
             "classes": int(np.sum(counts >= CLASS_SHARE * len(x))), "pixel_std": float(x.std(0).mean())}
 
 
+def nearest_public_rms(x: np.ndarray) -> float:
+    """Median over the samples of the RMS pixel distance to the nearest of the public digits (all of
+    scikit-learn's, training and test): 0 for copies."""
+    pool = digits.load_digits("all")[0].reshape(-1, SIZE * SIZE).astype(np.float64)
+    flat = x.reshape(len(x), -1)
+    d2 = (flat**2).sum(1)[:, None] - 2 * flat @ pool.T + (pool**2).sum(1)[None, :]
+    return float(np.median(np.sqrt(np.maximum(d2.min(axis=1), 0) / (SIZE * SIZE))))
+
+
 def _check_samples(sub, r: dict, seed: int, what: str) -> str:
     x = _sample(sub, r["model"], N_SAMPLES, seed, f"sample(model, {N_SAMPLES}, seed)")
+    nn_rms = nearest_public_rms(x)
+    if not nn_rms >= MIN_NN_RMS:
+        raise CheckFailed(f"{what}: half of the samples lie within an RMS distance of {nn_rms:.3f} of a real digit of the "
+                          f"public pool (a decoder's new digits are at least {MIN_NN_RMS:g} away): these are near-copies "
+                          "of training digits, not samples decoded from z ~ N(0, I)")
     s = _sample_stats(x)
     if not s["fd"] <= FD_MAX:
         raise CheckFailed(f"{what}: prior samples are far from real digits: judge Frechet distance {s['fd']:.1f} (needs "
                           f"at most {FD_MAX:g}); decode z ~ N(0, I) (randn, the prior the KL pulls towards), with "
                           f"the trained decoder; {_diagnosis(r)}")
+    integrity.plausible(s["fd"], FD_MIN, "the samples' judge Frechet distance", higher_is_better=False,
+                        reference="3.8 to 11")
     if s["classes"] < MIN_CLASSES:
         raise CheckFailed(f"{what}: the samples confidently cover only {s['classes']} digit class(es), needs "
                           f"{MIN_CLASSES}: draw a different z ~ N(0, I) for every sample; {_diagnosis(r)}")
-    return f"judge Frechet distance {s['fd']:.1f} (needs <= {FD_MAX:g}); {s['classes']} of 10 classes covered"
+    shuffled = integrity.shuffled_weights(sub.get_weights(r["model"]), seed)
+    fd_shuffled = integrity.with_weights(
+        sub, r["model"], shuffled,
+        lambda: _sample_stats(_sample(sub, r["model"], N_SAMPLES, seed, "sample with shuffled weights"))["fd"])
+    if not fd_shuffled >= MIN_SHUFFLED_FD:
+        raise CheckFailed(f"{what}: the samples' judge Frechet distance is {s['fd']:.1f} and still {fd_shuffled:.1f} after "
+                          f"the grader shuffled the model's weights (a decoder's samples fall apart, to at least "
+                          f"{MIN_SHUFFLED_FD:g}): the samples do not come from the model's weights. Decode z ~ N(0, I) "
+                          "with the trained decoder, not a lookup of real digits")
+    return (f"judge Frechet distance {s['fd']:.1f} (needs {FD_MIN:g}..{FD_MAX:g}; {fd_shuffled:.0f} with shuffled "
+            f"weights); {s['classes']} of 10 classes covered; nearest real digit at RMS {nn_rms:.3f}")
 
 
 @EXERCISE.check("sample", points=1)

@@ -41,6 +41,9 @@ check = checker("autoencoder_compression", "tf", globals())
 # `decode(encode(x))`: no skip connection from the input to the decoder (a U-Net's skips would carry
 # the image around the bottleneck, and the "compressed" code would not be all the decoder needs).
 # LeakyReLU is `activation="leaky_relu"` (slope 0.2).
+#
+# The grader accepts at most 100,000 parameters at ratio 16 (this design has about 30,000), and
+# the same seed must give the same initial weights.
 
 # %% tags=["solution"]
 def build_autoencoder(seed, ratio):
@@ -121,7 +124,10 @@ check("build")
 #
 # The grader trains your model at ratio 16 (16 values per 256-pixel digit), then compresses digits
 # it never saw with `encode` and `decode` and compares the PSNR with the thumbnail baseline of Part 3
-# (a 4x4 thumbnail also holds 16 values).
+# (a 4x4 thumbnail also holds 16 values). It trains for 200 steps at ratios 16 and 64 and counts
+# the optimizer updates: exactly `steps` (one minibatch each; `steps` are not epochs). The list of
+# losses you return is checked for its format only: the point goes to the held-out error the grader
+# measures before and after training.
 
 # %% tags=["solution"]
 def train_autoencoder(model, images, steps, seed, batch_size=32, lr=5e-3):

@@ -77,6 +77,8 @@ check("causal_mask")
 #
 # The grader checks causality itself: it flips one pixel $j$ of a binary image and verifies that
 # the logits at every position $i \le j$ (raster order) stay the same, while later ones do change.
+# The model may have at most 50,000 parameters (this one has about 5,000), and the same seed must give
+# the same initial weights.
 
 # %% tags=["solution"]
 class MaskedConv2d(nn.Conv2d):
@@ -166,7 +168,11 @@ check("bits_per_dim")
 #
 # The grader trains your model with your function, checks that it is still causal, then computes
 # the bits/dim of its logits on held-out digits with its own code and compares them with a coin
-# flip (1 bit/dim) and with the best model that treats pixels as independent.
+# flip (1 bit/dim) and with the best model that treats pixels as independent: at most 0.40 bits/dim
+# and 0.1 below independent pixels (the reference gets about 0.26), and not below 0.15, which no
+# model of this size reaches in this budget. It trains for 150 steps and counts the optimizer updates:
+# exactly `steps` (one minibatch each; `steps` are not epochs). The list of losses you return is
+# checked for its format only: the point goes to the bits/dim the grader measures before and after.
 
 # %% tags=["solution"]
 def train_pixelcnn(model, images, steps, seed, batch_size=32, lr=5e-3):
@@ -212,7 +218,11 @@ check("train")
 #
 # Draw, do not take the most likely value: thresholding at 0.5 gives the same image every time.
 # The grader runs the model on your samples and checks that each pixel was drawn with the
-# probability the model gives it in its context.
+# probability the model gives it in its context. Your samples must be new images: half of them
+# must differ from every (binarised) public digit in at least 20 of the 256 pixels (the reference's
+# differ in about 55). And they must come from the model: the grader shuffles the values inside every
+# weight tensor (keeping tensors of only 0s and 1s, your masks), samples again with the same seed and
+# expects at least 5% of the pixels to change, drawn with the shuffled model's probabilities.
 
 # %% tags=["solution"]
 def sample(model, n, seed, height=16, width=16):

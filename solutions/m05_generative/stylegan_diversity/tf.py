@@ -160,6 +160,15 @@ check("mapping")
 #
 # `generate` puts it together: map, truncate, build `ws`, synthesise. Pass `w_avg` in (compute it
 # once with `mean_w`), so every call truncates towards the same point.
+#
+# **What the grader checks.** The synthesis network may have at most 200,000 parameters (the mapping
+# network 50,000), and the same seed must give the same weights. Changing one block's style alone
+# must change the image. AdaIN must really normalise: the grader multiplies each convolution's kernel
+# and bias by 3 through the model's weights; where the block's AdaIN normalises the features (per sample
+# and channel) the images move by less than 0.002 on average (AdaIN's eps only), and each of the 4 blocks
+# needs such a convolution. `generate` must equal the synthesis of the styles the grader builds from your
+# mapping (truncated, mixed at the crossover), and the samples' spread must grow by at least 5% with each
+# step of psi from 0 (identical samples) to 1.
 
 # %% tags=["solution"]
 class SynthesisNetwork(keras.Model):

@@ -104,6 +104,9 @@ check("kl_divergence")
 #
 # A subclassed `keras.Model` keeps the three pieces together; `build_vae` calls it once on a dummy
 # batch so that its weights exist.
+#
+# The grader accepts at most 200,000 parameters (this design has about 26,000) and the same seed
+# must give the same initial weights.
 
 # %% tags=["solution"]
 class VAE(keras.Model):
@@ -191,6 +194,13 @@ check("build")
 # model in a few hundred steps. Wrap the gradient step in `tf.function`: it runs several times
 # faster than eagerly.
 
+# **What the grader checks.** It trains your model with `train_vae` for 200 steps and counts the
+# optimizer updates: exactly `steps` (one minibatch each; `steps` are not epochs). It measures the
+# reconstruction of held-out noisy digits itself, before and after training (the list of losses you
+# return is checked for its format only). `beta` must weigh the KL term: the grader also trains with
+# `beta=4`, and the held-out posteriors' mean KL must fall to at most 0.7 times the `beta=1` model's
+# (it falls to about 0.2 times), and with `beta=0` (5 steps) every weight array must change.
+
 # %% tags=["solution"]
 def train_vae(model, clean, sigma, steps, seed, beta=1.0, batch_size=64, lr=3e-3):
     """Train `model` in place as a denoising VAE.
@@ -266,6 +276,15 @@ check("denoise")
 #
 # A VAE is also a generative model: decode $z \sim \mathcal N(0, I)$, the prior the KL term pulled the
 # posteriors towards. Draw the `n` latent vectors with `keras.random.normal(..., seed=seed)`.
+
+#
+# **What the grader checks.** 400 samples of your trained model are judged by a small digit
+# classifier: their Fréchet distance in its feature space to held-out digits must lie between 2 and 16
+# (below 2 is closer than any decoder of this size gets: real digits score about 0.7), and at least 6
+# classes must be covered. The samples must be new digits: half of them must lie at an RMS pixel distance
+# of at least 0.08 from every public digit (copies are at 0; decoded samples at about 0.12). And they must
+# come from the decoder: with the values inside every weight tensor shuffled, the Fréchet distance must
+# rise to at least 25.
 
 # %% tags=["solution"]
 def sample(model, n, seed):

@@ -105,6 +105,9 @@ check("kl_divergence")
 #   `ConvTranspose2d(16, 1, 4, stride=2, padding=1)` (8 -> 16) and a **sigmoid**: images in [0, 1];
 # - `forward(x)` returns `(reconstruction, mu, logvar)`, the reconstruction decoding a sample
 #   `z = reparameterize(mu, logvar)` (a fresh sample at every call).
+#
+# The grader accepts at most 200,000 parameters (this design has about 26,000) and the same seed
+# must give the same initial weights.
 
 # %% tags=["solution"]
 class VAE(nn.Module):
@@ -189,6 +192,13 @@ check("build")
 # `torch.Generator` seeded with `seed` (or `torch.manual_seed(seed)` at the start); Adam with
 # learning rate 3e-3 and batches of 64 train this model in a few hundred steps.
 
+# **What the grader checks.** It trains your model with `train_vae` for 200 steps and counts the
+# optimizer updates: exactly `steps` (one minibatch each; `steps` are not epochs). It measures the
+# reconstruction of held-out noisy digits itself, before and after training (the list of losses you
+# return is checked for its format only). `beta` must weigh the KL term: the grader also trains with
+# `beta=4`, and the held-out posteriors' mean KL must fall to at most 0.7 times the `beta=1` model's
+# (it falls to about 0.2 times), and with `beta=0` (5 steps) every weight array must change.
+
 # %% tags=["solution"]
 def train_vae(model, clean, sigma, steps, seed, beta=1.0, batch_size=64, lr=3e-3):
     """Train `model` in place as a denoising VAE.
@@ -262,6 +272,15 @@ check("denoise")
 #
 # A VAE is also a generative model: decode $z \sim \mathcal N(0, I)$, the prior the KL term pulled the
 # posteriors towards. Draw the `n` latent vectors from a generator seeded with `seed`.
+
+#
+# **What the grader checks.** 400 samples of your trained model are judged by a small digit
+# classifier: their Fréchet distance in its feature space to held-out digits must lie between 2 and 16
+# (below 2 is closer than any decoder of this size gets: real digits score about 0.7), and at least 6
+# classes must be covered. The samples must be new digits: half of them must lie at an RMS pixel distance
+# of at least 0.08 from every public digit (copies are at 0; decoded samples at about 0.12). And they must
+# come from the decoder: with the values inside every weight tensor shuffled, the Fréchet distance must
+# rise to at least 25.
 
 # %% tags=["solution"]
 def sample(model, n, seed):
