@@ -17,7 +17,7 @@ from scipy import ndimage
 
 from fixtures.dncnn import product_shots
 
-from .. import expect, model_checks
+from .. import expect, integrity, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..metrics import psnr
@@ -53,6 +53,13 @@ MIN_GAIN_OVER_FILTER = {"inside": 0.0, "end": -1.0}  # levels below the range's 
 MIN_NOISE_CORRELATION = 0.7
 BLUR_WIDTHS = np.round(np.arange(0.3, 2.51, 0.1), 2)
 MAX_PARAMS = 50_000      # keeps grading within a few seconds
+# Model dependence at sigma 0.2 (graders.integrity): with the values inside every weight tensor shuffled,
+# subtracting the model's output must stop beating the noisy input: references (6 salts per track)
+# +8.4..+10.1 dB over the noisy input, -3.2..-0.02 dB with shuffled weights. A classical denoiser switched
+# on after training (total variation: 29 / 24 / 21.5 dB at sigma 0.1 / 0.2 / 0.3, above the Gaussian
+# filter) keeps its whole +9.6 dB. The grader's own noise-MSE on held-out shots must fall below 0.8x its
+# start (references 0.08..0.12x; the one-sigma mutant 0.55x, caught by the filter comparison).
+MAX_SHUFFLED_GAIN_DB = 2.0
 
 
 # -- part 1: add_blind_noise ---------------------------------------------------------------------
@@ -303,12 +310,13 @@ def best_filter_psnr(noisy: np.ndarray, clean: np.ndarray) -> tuple[float, float
     return max(scores)
 
 
-def _measure(sub, model, seed: int, levels: tuple[float, ...]) -> dict:
+def _measure(sub, model, seed: int, levels: tuple[float, ...], first_index: int = 0) -> dict:
     """Per noise level, on held-out shots: PSNR of the noisy input, of clip(noisy - model(noisy)) and of
-    the best Gaussian filter; and the correlations of the raw output with the noise and the clean image."""
+    the best Gaussian filter; and the correlations of the raw output with the noise and the clean image.
+    Level k of a set gets noise seeded seed + k + 1 (``first_index`` is the first level's k)."""
     clean = product_shots(N_HELDOUT, SIZE, seed=seed)[..., None]
     out = {}
-    for k, sigma in enumerate(levels):
+    for k, sigma in enumerate(levels, start=first_index):
         noisy = _noisy(clean, sigma, seed + k + 1)
         residual = _forward(sub, model, noisy, "the trained model on held-out noisy shots")
         denoised = np.clip(noisy - residual, 0.0, 1.0)
@@ -334,12 +342,25 @@ def train_and_measure(sub, seed: int) -> dict:
     sub.seed(seed)
     model = sub.call("build_dncnn", seed)
     w_before = sub.get_weights(model)
-    losses = sub.call("train_dncnn", model, to_layout(train_clean, sub.layout), list(SIGMA_RANGE), int(STEPS),
-                      int(seed))
+    probe_clean = product_shots(N_HELDOUT, SIZE, seed=seed + 104729)[..., None]
+    probe_noisy = _noisy(probe_clean, 0.2, seed + 3)
+    probe_noise = probe_noisy.astype(np.float64) - probe_clean
+
+    def noise_mse() -> float:
+        """MSE of the model's output against the noise the grader added: the training objective, measured here."""
+        return float(np.mean((_forward(sub, model, probe_noisy, "the model on held-out noisy shots") - probe_noise) ** 2))
+
+    mse_before = noise_mse()
+    losses, steps_taken = integrity.train_counting_steps(
+        sub, "train_dncnn", model, to_layout(train_clean, sub.layout), list(SIGMA_RANGE), int(STEPS), int(seed))
     w_after = sub.get_weights(model)
+    public = _measure(sub, model, seed + 7919, PUBLIC_LEVELS)
+    # The shuffled model denoises exactly the public set's noisy shots at sigma 0.2 (level index 1).
+    shuffled = integrity.with_weights(sub, model, integrity.shuffled_weights(w_after, seed),
+                                      lambda: _measure(sub, model, seed + 7919, (0.2,), first_index=1))
     return {
-        "losses": losses, "steps": STEPS, "w_before": w_before, "w_after": w_after,
-        "public": _measure(sub, model, seed + 7919, PUBLIC_LEVELS),
+        "losses": losses, "steps": STEPS, "steps_taken": steps_taken, "w_before": w_before, "w_after": w_after,
+        "mse_before": mse_before, "mse_after": noise_mse(), "public": public, "shuffled": shuffled[0.2],
         "hidden": _measure(sub, model, seed + 15485, HIDDEN_LEVELS),
     }
 
@@ -349,10 +370,28 @@ def _run(sub, ctx: Context) -> dict:
 
 
 def _check_losses(r: dict) -> str:
+    """The returned list is checked for format only; the point is for what the grader measured: the weights
+    changed, in exactly `steps` optimizer steps."""
     what = "train_dncnn(...)"
     losses = model_checks.loss_history(r["losses"], r["steps"], what)
     expect.weights_changed(r["w_before"], r["w_after"], what)
-    return f"{len(losses)} losses, last {float(np.mean(losses[-10:])):.4f}"
+    budget = integrity.within_budget(r["steps_taken"], r["steps"], f"train_dncnn(..., steps={r['steps']})")
+    return f"{len(losses)} losses; the weights changed in {budget}"
+
+
+def _check_noise_mse(r: dict) -> str:
+    """The grader's own before/after measurement of the training objective on held-out shots."""
+    return integrity.measured_fall(r["mse_before"], r["mse_after"], "the MSE between the model's output and the "
+                                   "noise on held-out shots (sigma 0.2)", factor=0.8,
+                                   hint="train with loss = MSE(model(noisy), noisy - clean), fresh noise every step")
+
+
+def _check_from_model(r: dict, m: dict, what: str) -> str:
+    """Shuffling the trained weights must destroy the gain: the denoised image comes from the model."""
+    v, s = m[0.2], r["shuffled"]
+    return integrity.from_the_model(v["psnr_out"] - v["psnr_noisy"], s["psnr_out"] - s["psnr_noisy"],
+                                    MAX_SHUFFLED_GAIN_DB, f"{what}: the PSNR gain over the noisy input at sigma 0.2",
+                                    " dB")
 
 
 def _check_residual(m: dict, what: str) -> str:
@@ -391,20 +430,22 @@ def _check_levels(m: dict, what: str) -> str:
 
 @EXERCISE.check("train", points=1)
 def returns_losses(sub, ctx: Context):
-    """returns one finite loss per step and changes the weights"""
+    """changes the weights in exactly `steps` optimizer steps (and returns one finite loss per step)"""
     return _check_losses(_run(sub, ctx))
 
 
 @EXERCISE.check("train", points=1)
 def predicts_the_noise(sub, ctx: Context):
-    """residual learning: the trained model outputs the noise, not the image"""
-    return _check_residual(_run(sub, ctx)["public"], "held-out shots")
+    """residual learning: the trained model outputs the noise, not the image, and its error against it falls"""
+    r = _run(sub, ctx)
+    return f"{_check_residual(r['public'], 'held-out shots')}; {_check_noise_mse(r)}"
 
 
 @EXERCISE.check("train", points=2)
 def beats_gaussian_filter(sub, ctx: Context):
-    """one blind model beats the best Gaussian filter at sigma 0.1 and 0.2, is within 1 dB of it at 0.3"""
-    return _check_levels(_run(sub, ctx)["public"], "held-out shots")
+    """one blind model beats the best Gaussian filter at sigma 0.1 and 0.2 (within 1 dB at 0.3), from its weights"""
+    r = _run(sub, ctx)
+    return f"{_check_levels(r['public'], 'held-out shots')}; {_check_from_model(r, r['public'], 'held-out shots')}"
 
 
 @EXERCISE.check("train", points=2, hidden=True)
@@ -413,4 +454,5 @@ def other_levels(sub, ctx: Context):
     r = _run(sub, ctx)
     _check_losses(r)
     _check_residual(r["hidden"], "other shots")
+    _check_noise_mse(r)
     _check_levels(r["hidden"], "other shots")

@@ -17,7 +17,7 @@ import numpy as np
 
 from fixtures import degrade
 
-from .. import expect, model_checks
+from .. import expect, integrity, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..losses import sigmoid, softplus
@@ -57,6 +57,19 @@ MIN_AUC = 0.4            # P(D scores a held-out real HR patch above a super-res
 MIN_AUC_BLUR = 0.7       # P(D scores a held-out real HR patch above a blurred one)
 WEIGHT_NOISE = 0.05      # added to every weight before probing the generator's pixel layout
 MAX_PARAMS = 50_000      # generator at x4 plus discriminator; keeps grading within a few seconds
+# * adv_weight must matter: a third run with adv_weight=STRONG_ADV_WEIGHT (same seed) must end with
+#   outputs at least MIN_STRONG_CHANGE (RMS on the held-out patches, [0, 1] units) away from the run at
+#   ADV_WEIGHT: references 0.013..0.023 (torch), 0.015..0.019 (tf), 6 salts each. Code that treats adv_weight as an on/off switch (weight 1 whenever it is
+#   positive) trains the same network both times: 0 on one device. Its PSNR drop against content only is
+#   0.31..1.03 dB on five of six salts (torch, CPU) but 0.16 on seed-2 and -0.11 on CUDA: too close to
+#   the references' -0.12..+0.10 for the drop alone.
+STRONG_ADV_WEIGHT = 1.0
+MIN_STRONG_CHANGE = 0.005
+# * Model dependence (graders.integrity): with the values inside every weight tensor of the generator
+#   shuffled, its PSNR gain over bicubic must fall below the bar: references -2.2..-0.28 dB (torch),
+#   -1.9..-0.25 dB (tf), 6 salts each. Plain bicubic (or any filter) switched on after training passes
+#   the bar (bicubic or better, minus 0.1 dB) and keeps its gain.
+MAX_SHUFFLED_GAIN = MIN_GAIN_OVER_BICUBIC[PUBLIC_SCALE] - 0.01
 
 
 # -- part 1: pixel_shuffle ----------------------------------------------------------------------
@@ -408,9 +421,12 @@ def _measure(sub, gen, disc, scale: int, seed: int) -> dict:
     fake_logits = _logits(sub, disc, sr.astype(np.float32), "the trained discriminator on super-resolved patches")
     blur_logits = _logits(sub, disc, blurred, "the trained discriminator on blurred HR patches")
     b = scale
+    shuffled = integrity.with_weights(sub, gen, integrity.shuffled_weights(sub.get_weights(gen), seed), lambda: _sr(
+        sub, gen, lr, scale, "the generator with shuffled weights"))
     return {
-        "scale": scale,
+        "scale": scale, "sr": np.clip(sr, 0, 1),
         "psnr": psnr(_shave(np.clip(sr, 0, 1), b), _shave(hr, b), 1.0),
+        "psnr_shuffled": psnr(_shave(np.clip(shuffled, 0, 1), b), _shave(hr, b), 1.0),
         "psnr_bicubic": psnr(_shave(bicubic, b), _shave(hr, b), 1.0),
         "auc": _auc(real_logits, fake_logits), "auc_blur": _auc(real_logits, blur_logits),
     }
@@ -423,6 +439,7 @@ def _train(sub, seed: int, scale: int, adv_weight: float, steps: int = STEPS) ->
     gen = sub.call("build_generator", scale, seed)
     disc = sub.call("build_discriminator", seed + 1)
     g0, d0 = sub.get_weights(gen), sub.get_weights(disc)
+    steps_before = sub.optimizer_steps()  # integrity.train_counting_steps passes no keyword arguments
     try:
         history = sub.call("train_srgan", gen, disc, to_layout(train_lr[..., None], sub.layout),
                            to_layout(train_hr[..., None], sub.layout), int(steps), int(seed),
@@ -432,7 +449,8 @@ def _train(sub, seed: int, scale: int, adv_weight: float, steps: int = STEPS) ->
             raise CheckFailed(exc.message + "; detach the generator's output for the discriminator step "
                               "(discriminator(sr.detach())) so D's backward pass does not free the generator's graph") from None
         raise
-    return {"history": history, "steps": steps, "adv_weight": adv_weight, "gen": gen, "disc": disc,
+    return {"history": history, "steps": steps, "steps_taken": sub.optimizer_steps() - steps_before,
+            "adv_weight": adv_weight, "gen": gen, "disc": disc,
             "g0": g0, "d0": d0, "g1": sub.get_weights(gen), "d1": sub.get_weights(disc),
             **_measure(sub, gen, disc, scale, seed + 7919)}
 
@@ -445,7 +463,13 @@ def _content_run(sub, ctx: Context) -> dict:
     return ctx.memo("content", lambda: _train(sub, ctx.seed("train") % 100_000, PUBLIC_SCALE, 0.0))
 
 
+def _strong_run(sub, ctx: Context) -> dict:
+    return ctx.memo("strong", lambda: _train(sub, ctx.seed("train") % 100_000, PUBLIC_SCALE, STRONG_ADV_WEIGHT))
+
+
 def _check_history(r: dict, what: str) -> str:
+    """The returned lists are checked for format only; the point is for what the grader measured: both
+    networks changed, in exactly `steps` steps of each optimizer."""
     history = r["history"]
     if not isinstance(history, list) or len(history) != 2:
         raise CheckFailed(f"{what} returned {type(history).__name__}"
@@ -460,7 +484,8 @@ def _check_history(r: dict, what: str) -> str:
             raise CheckFailed(f"the {name}'s set of weights changed during training, or it has none")
         if all(np.array_equal(x, y) for x, y in zip(before, after)):
             raise CheckFailed(f"the {name}'s weights did not change during training: {hint}")
-    return f"last losses: G {np.mean(g[-10:]):.4f}, D {np.mean(d[-10:]):.3f}"
+    budget = integrity.within_budget(r["steps_taken"], r["steps"], f"train_srgan(..., steps={r['steps']}, adv_weight={r['adv_weight']:g})", optimizers=2)
+    return f"{len(g)} + {len(d)} losses; both networks changed in {budget} (generator and discriminator)"
 
 
 def _check_bicubic(r: dict, what: str) -> str:
@@ -470,7 +495,9 @@ def _check_bicubic(r: dict, what: str) -> str:
         raise CheckFailed(f"{what}: PSNR {r['psnr']:.2f} dB on held-out patches against bicubic's {r['psnr_bicubic']:.2f} dB "
                           f"({gain:+.2f} dB), needs at least {need:+g} dB; is the generator trained on the content "
                           "loss (MSE between its output and the HR batch) and stepped every step?")
-    return f"PSNR {r['psnr']:.2f} dB, bicubic {r['psnr_bicubic']:.2f} dB ({gain:+.2f} dB)"
+    shuffled = integrity.from_the_model(gain, r["psnr_shuffled"] - r["psnr_bicubic"], MAX_SHUFFLED_GAIN,
+                                        f"{what}: the PSNR gain over bicubic", " dB")
+    return f"PSNR {r['psnr']:.2f} dB, bicubic {r['psnr_bicubic']:.2f} dB ({gain:+.2f} dB); {shuffled}"
 
 
 def _check_auc(r: dict, what: str) -> str:
@@ -513,7 +540,17 @@ def close_to_content_only(sub, ctx: Context):
         raise CheckFailed(f"with adv_weight={ADV_WEIGHT:g} the PSNR is {r['psnr']:.2f} dB, {drop:.2f} dB below the same "
                           f"model trained with adv_weight=0 ({c['psnr']:.2f} dB), at most {MAX_LOSS_TO_CONTENT:g} dB "
                           f"allowed: {cause}")
-    return f"PSNR {r['psnr']:.2f} dB, content only {c['psnr']:.2f} dB ({-drop:+.2f} dB)"
+    strong = _strong_run(sub, ctx)
+    _check_history(strong, f"train_srgan(..., adv_weight={STRONG_ADV_WEIGHT:g})")
+    change = float(np.sqrt(np.mean((r["sr"] - strong["sr"]) ** 2)))
+    if not change >= MIN_STRONG_CHANGE:
+        raise CheckFailed(f"trained with adv_weight={STRONG_ADV_WEIGHT:g} instead of {ADV_WEIGHT:g} (same seed), the "
+                          f"generator's outputs differ by only {change:.2g} (RMS, at least {MIN_STRONG_CHANGE:g} needed; "
+                          f"PSNR {strong['psnr']:.2f} vs {r['psnr']:.2f} dB): adv_weight does not set the strength of the "
+                          "adversarial term; is the adversarial term weighted by adv_weight (not switched on at full "
+                          "weight whenever it is positive)?")
+    return (f"PSNR {r['psnr']:.2f} dB, content only {c['psnr']:.2f} dB ({-drop:+.2f} dB); with adv_weight="
+            f"{STRONG_ADV_WEIGHT:g} the outputs move {change:.4f} (RMS)")
 
 
 @EXERCISE.check("train", points=1)

@@ -16,7 +16,7 @@ import numpy as np
 
 from fixtures import degrade
 
-from .. import expect, model_checks
+from .. import expect, integrity, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..metrics import psnr
@@ -45,6 +45,19 @@ MAX_PARAMS = 100_000     # at the default depth and width; keeps grading within 
 # and a huge one (never reached), each with a learning rate that makes the step measurable in float32.
 CLIPPED = (100.0, 1e-4)           # (learning_rate, clip_norm): the step's norm must be 1e-2
 UNCLIPPED = (10.0, 1e6)
+# The same probe at the budget the training check uses (STEPS steps, not one): with a clip_norm far below
+# every gradient's norm, each clipped gradient has norm exactly clip_norm, so SGD with momentum 0.9 moves
+# the weights by at most learning_rate * clip_norm * sum_t (1 - 0.9**t) / 0.1 in global norm (the
+# triangle inequality on the momentum buffer). Code that is honest while probed for one step and
+# switches afterwards (Adam, no clipping, another learning rate) moves them much further.
+FULL_BUDGET_PROBE = (1.0, 1e-4)   # (learning_rate, clip_norm)
+MOMENTUM = 0.9
+# Model dependence (graders.integrity): with the values inside every weight tensor shuffled, the model
+# must no longer reach the bar (references, 6 salts per track: -17..-1.2 dB (torch), -9.8..-0.5 dB (tf)
+# over bicubic). A classical filter switched on after training keeps its gain, so it cannot pass both:
+# an unsharp mask alone gains +0.20..+0.22 dB, as much as the references (+0.16..+0.27 dB), which is
+# why the bar is not "beat the tuned unsharp mask" at this fixture and budget.
+MAX_SHUFFLED_GAIN_DB = MIN_GAIN_DB - 0.01
 
 
 # -- part 1: clip_by_global_norm -----------------------------------------------------------------
@@ -345,6 +358,44 @@ def clipped_step(sub, ctx: Context):
     return _check_step(r, "train_vdsr(steps=1)")
 
 
+def _measure_full_budget(sub, seed: int, steps: int = STEPS) -> dict:
+    """Train a small model for the training check's number of steps with a tiny clip_norm; count the steps."""
+    model = sub.call("build_vdsr", seed % 10_000, DEPTH, 8)
+    w0 = sub.get_weights(model)
+    x, y = _bicubic_inputs(64, TRAIN_SIZE, FACTOR, "train", seed % 100_000)
+    learning_rate, clip_norm = FULL_BUDGET_PROBE
+    before = sub.optimizer_steps()  # integrity.train_counting_steps passes no keyword arguments
+    sub.call("train_vdsr", model, to_layout(x, sub.layout), to_layout(y, sub.layout), int(steps), int(seed),
+             learning_rate=learning_rate, clip_norm=clip_norm, batch_size=8)
+    steps_taken = sub.optimizer_steps() - before
+    w1 = sub.get_weights(model)
+    moved = _norm([np.asarray(b, np.float64) - np.asarray(a, np.float64) for a, b in zip(w0, w1) if a.dtype.kind == "f"])
+    t = np.arange(1, steps + 1)
+    bound = learning_rate * clip_norm * float(np.sum((1 - MOMENTUM**t) / (1 - MOMENTUM)))
+    return {"moved": moved, "bound": bound, "steps": steps, "steps_taken": steps_taken}
+
+
+def _check_full_budget(r: dict, what: str) -> str:
+    lr, clip = FULL_BUDGET_PROBE
+    integrity.within_budget(r["steps_taken"], r["steps"], f"{what}")
+    if not r["moved"] > 0:
+        raise CheckFailed(f"{what}: the weights did not change")
+    if not r["moved"] <= r["bound"] * 1.01:
+        raise CheckFailed(f"{what} with learning_rate={lr:g}, clip_norm={clip:g}: the weights moved {r['moved']:.4g} "
+                          f"in global norm, but {r['steps']} SGD steps (momentum {MOMENTUM:g}) of gradients clipped to "
+                          f"norm {clip:g} move them at most {r['bound']:.4g}: some steps after the first were not "
+                          "clipped SGD steps with this learning_rate (another optimizer, no clipping, or code that "
+                          "changes after the first steps); every step must clip, then step with SGD")
+    return f"{r['steps']} clipped steps moved the weights {r['moved']:.4g} (at most {r['bound']:.4g})"
+
+
+@EXERCISE.check("step", points=1)
+def clipped_at_full_budget(sub, ctx: Context):
+    """all `steps` updates are clipped SGD steps, not only the first (probed at the training budget)"""
+    r = ctx.memo("full-budget", lambda: _measure_full_budget(sub, 13))
+    return _check_full_budget(r, f"train_vdsr(steps={STEPS})")
+
+
 @EXERCISE.check("step", points=1, hidden=True)
 def clipped_step_other_inputs(sub, ctx: Context):
     """one clipped step on another model, seed and scale factor"""
@@ -362,19 +413,32 @@ def train_and_measure(sub, seed: int, factor: int, steps: int = STEPS) -> dict:
     sub.seed(seed)
     model = sub.call("build_vdsr", seed, DEPTH, WIDTH)
     w_before = sub.get_weights(model)
-    losses = sub.call("train_vdsr", model, to_layout(x, sub.layout), to_layout(y, sub.layout), int(steps), int(seed))
+    inner = (slice(None), slice(SHAVE, -SHAVE), slice(SHAVE, -SHAVE))
+
+    def heldout_mse() -> float:
+        out = np.clip(_forward(sub, model, tx, "the model on held-out bicubic inputs"), 0.0, 1.0)
+        return float(np.mean((out[inner] - ty[inner]) ** 2))
+
+    mse_before = heldout_mse()
+    losses, steps_taken = integrity.train_counting_steps(
+        sub, "train_vdsr", model, to_layout(x, sub.layout), to_layout(y, sub.layout), int(steps), int(seed))
     w_after = sub.get_weights(model)
     out = _forward(sub, model, tx, "the trained model on held-out bicubic inputs")
-    inner = (slice(None), slice(SHAVE, -SHAVE), slice(SHAVE, -SHAVE))
     out_c = np.clip(out, 0.0, 1.0)
+    shuffled = integrity.with_weights(sub, model, integrity.shuffled_weights(w_after, seed),
+                                      lambda: np.clip(_forward(sub, model, tx, "the model with shuffled weights"), 0, 1))
     return {
-        "losses": losses, "steps": steps, "w_before": w_before, "w_after": w_after, "factor": factor,
+        "losses": losses, "steps": steps, "steps_taken": steps_taken, "w_before": w_before, "w_after": w_after,
+        "factor": factor, "mse_before": mse_before, "mse_after": float(np.mean((out_c[inner] - ty[inner]) ** 2)),
         "psnr_bicubic": psnr(tx[inner], ty[inner], 1.0), "psnr_out": psnr(out_c[inner], ty[inner], 1.0),
+        "psnr_shuffled": psnr(shuffled[inner], ty[inner], 1.0),
         "mse_to_residual": float(np.mean((out - (ty - tx)) ** 2)), "mse_to_hr": float(np.mean((out - ty) ** 2)),
     }
 
 
 def _check_losses(r: dict) -> str:
+    """The returned list is checked for format only; the point is for what the grader measured: the weights
+    changed, in exactly `steps` optimizer steps."""
     what = "train_vdsr(...)"
     losses = r["losses"]
     if not isinstance(losses, list):
@@ -390,7 +454,8 @@ def _check_losses(r: dict) -> str:
         raise CheckFailed(f"{what}: the loss became NaN/inf at step {int(np.argmax(bad))}: training diverged at "
                           "learning_rate=0.5; clip the gradients' global norm to clip_norm before every step")
     expect.weights_changed(r["w_before"], r["w_after"], what)
-    return f"{len(losses)} losses, last {float(np.mean(losses[-10:])):.5f}"
+    budget = integrity.within_budget(r["steps_taken"], r["steps"], f"train_vdsr(..., steps={r['steps']})")
+    return f"{len(losses)} losses; the weights changed in {budget}"
 
 
 def _check_gain(r: dict, what: str) -> str:
@@ -407,7 +472,10 @@ def _check_gain(r: dict, what: str) -> str:
             cause = "train with SGD (momentum 0.9) at learning_rate with clipped gradients, on MSE(model(x), HR)"
         raise CheckFailed(f"{what}: PSNR {r['psnr_bicubic']:.2f} dB (bicubic) -> {r['psnr_out']:.2f} dB ({gain:+.2f} dB), "
                           f"needs at least +{need:g} dB over bicubic; {cause}")
-    return f"PSNR {r['psnr_bicubic']:.2f} dB (bicubic) -> {r['psnr_out']:.2f} dB ({gain:+.2f}, needs +{need:g})"
+    integrity.measured_fall(r["mse_before"], r["mse_after"], f"{what}: the held-out MSE")
+    shuffled = integrity.from_the_model(gain, r["psnr_shuffled"] - r["psnr_bicubic"], MAX_SHUFFLED_GAIN_DB,
+                                        f"{what}: the PSNR gain over bicubic", " dB")
+    return f"PSNR {r['psnr_bicubic']:.2f} dB (bicubic) -> {r['psnr_out']:.2f} dB ({gain:+.2f}, needs +{need:g}); {shuffled}"
 
 
 def _public_run(sub, ctx: Context) -> dict:
@@ -416,7 +484,7 @@ def _public_run(sub, ctx: Context) -> dict:
 
 @EXERCISE.check("train", points=1)
 def returns_losses(sub, ctx: Context):
-    """returns one finite loss per step and changes the weights"""
+    """changes the weights in exactly `steps` optimizer steps (and returns one finite loss per step)"""
     return _check_losses(_public_run(sub, ctx))
 
 

@@ -62,6 +62,8 @@ check("add_blind_noise")
 # layer has **no activation**: noise is negative as often as positive, and a sigmoid or ReLU could not
 # produce it. Here: depth 5, 16 channels, `padding=1` so the output has the input's size; BatchNorm
 # is left out (see the lesson).
+# The grader accepts at most 50,000 parameters (this model has about 7,000) and requires the same
+# seed to give the same initial weights.
 
 # %% tags=["solution"]
 class DnCNN(nn.Module):
@@ -148,6 +150,16 @@ check("denoise")
 # grader trains your model with your function, then measures on product shots it never saw, at several
 # noise levels, whether the model's output is the noise and whether subtracting it beats the best
 # Gaussian filter (its width tuned per level, with hindsight).
+#
+# What the grader enforces here: it calls `train_dncnn(model, 512 clean 24x24 patches, [0.05, 0.3],
+# steps=250, seed)` and counts the optimizer updates: exactly `steps` (one minibatch each, not epochs)
+# earn the first point; the returned losses are checked for format only (one finite float per step).
+# On its own held-out shots it measures the error of the model's output against the noise (it must
+# fall below 0.8x its value before training), and requires the denoised shots to beat the tuned
+# Gaussian filter at sigma 0.1 and 0.2 and stay within 1 dB of it at 0.3. Then it shuffles the values
+# inside every weight tensor and denoises again: the gain over the noisy input must collapse (to at
+# most +2 dB at sigma 0.2), so the result has to come from the network's forward pass, not from a
+# classical filter switched on after training.
 
 # %% tags=["solution"]
 def train_dncnn(model, clean, sigma_range, steps, seed, batch_size=16, lr=5e-3):

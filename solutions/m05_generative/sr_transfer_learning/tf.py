@@ -113,6 +113,15 @@ check("freeze")
 # new degradation. It checks that the frozen layers did not move by a single bit, and it runs the
 # same fine-tuning from a random initialisation: starting from the pretrained weights must be
 # clearly better after the same small number of steps. That is the point of transfer learning.
+#
+# What the grader enforces: every `finetune(..., steps=70)` call (from the pretrained weights and from
+# the random initialisation alike) must take exactly `steps` optimizer updates, one minibatch each, not
+# epochs; the returned losses are checked for format only (one finite Python float per step). The
+# points are for what it measures on held-out pairs: fine-tuning must gain at least +0.4 dB over the
+# pretrained model as loaded and end at least +0.7 dB over bicubic; with the values inside every weight
+# tensor shuffled the model must no longer reach +0.7 dB over bicubic (the result has to come from the
+# network: an unsharp mask switched on after fine-tuning gains about +1.4 dB on its own, but not from
+# the weights); and the pretrained start must lead the random start by at least +0.5 dB.
 
 # %% tags=["solution"]
 def finetune(model, lr_up, hr, steps, seed, batch_size=16, lr=1e-3):

@@ -212,6 +212,15 @@ check("build")
 # The grader trains your model with your function, then super-resolves the Y channel of patches of
 # *other* photographs and measures the PSNR (border shaved) of your model's output and of bicubic
 # against the originals.
+#
+# What the grader enforces: `train_srcnn(model, 256 pairs of 18x18, steps=300, seed)` must take exactly
+# `steps` optimizer updates (one minibatch each, not epochs); the returned losses are checked for
+# format only (one finite Python float per step). The points are for what the grader measures itself
+# on held-out patches: the output must differ from its bicubic input (at least 0.002 RMS), beat
+# bicubic by at least +0.04 dB at x3 (and at x2 in the hidden check), its error must have fallen during
+# training, and with the values inside every weight tensor shuffled the model must no longer reach that
+# bar: the gain has to come from the network (an unsharp mask switched on after training gains about
+# +0.16 dB on its own, but not from the weights). The model may have at most 20,000 parameters.
 
 # %% tags=["solution"]
 def train_srcnn(model, upscaled, target, steps, seed, batch_size=16, learning_rate=2e-3):

@@ -219,6 +219,18 @@ check("losses")
 # The seed's Keras example gets this wrong: `gan.fit(x=low_res_images, y=high_res_images)` on a
 # `Sequential([generator, discriminator])` compiled with binary cross-entropy asks the
 # discriminator's single probability to equal a whole image, and never trains D at all.
+#
+# What the grader enforces: it runs `train_srgan(..., steps=100, seed, adv_weight=...)` three times
+# (adv_weight 1e-3, 0 and 1, same seed). Each run must take exactly `steps` updates of EACH optimizer (200 in all:
+# one D step and one G step per step, one minibatch each, not epochs), and change both networks; the
+# returned loss lists are checked for format only (one finite Python float per step each). The points
+# are for what the grader measures: at 1e-3 the PSNR may be at most 0.3 dB below the content-only run;
+# the run at adv_weight=1 must end with outputs at least 0.005 (RMS) away from the run at 1e-3, so
+# adv_weight must set the strength of the adversarial term; the discriminator must rank held-out real
+# HR patches above blurred copies at least 70% of the time (above super-resolved ones 40%); the PSNR
+# must be at most 0.1 dB below bicubic, and with the values inside every generator weight tensor
+# shuffled it must fall below that bar, so the output has to come from the generator (plain bicubic
+# switched on after training passes the bar, but not from the weights).
 
 # %% tags=["solution"]
 def train_srgan(generator, discriminator, low_res, high_res, steps, seed, adv_weight=1e-3,

@@ -139,6 +139,18 @@ check("build")
 # trains your model and measures PSNR on patches of photographs it never saw, against bicubic.
 # Without clipping the same `learning_rate=0.5` is unstable (try `clip_norm=1e9` in the demo): it ends
 # below bicubic or diverges to NaN, depending on the seed and the framework.
+#
+# What the grader enforces: the one-step probe above, and the same probe at the training budget (200
+# steps of a width-8 model at `learning_rate=1`, `clip_norm=1e-4`): every step must be a clipped SGD
+# step, so the weights may move at most `learning_rate * clip_norm * sum_t (1 - 0.9^t) / 0.1` in global
+# norm; code that clips only while probed with one step and changes afterwards fails. Each training
+# run must take exactly `steps` optimizer updates (one minibatch each, not epochs). The returned losses
+# are checked for format only (one finite Python float per step); the points are for what the grader
+# measures itself: after 200 steps at the defaults, the model must beat bicubic by at least +0.05 dB on
+# held-out photographs (x2, 4-pixel border shaved), its held-out error must have fallen, and with the
+# values inside every weight tensor shuffled it must no longer reach that bar, so the gain has to come
+# from the network (an unsharp mask switched on after training gains about +0.2 dB on its own, but
+# not from the weights). The model may have at most 100,000 parameters at depth 5, width 16.
 
 # %% tags=["solution"]
 def train_vdsr(model, lr_up, hr, steps, seed, learning_rate=0.5, clip_norm=0.02, batch_size=8):

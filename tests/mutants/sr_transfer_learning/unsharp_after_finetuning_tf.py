@@ -1,0 +1,26 @@
+"""Fine-tunes as the reference does, then replaces the model's forward pass with a classical unsharp
+mask of the bicubic input (width 1, amount 2), which alone gains about +1.4 dB over bicubic on the
+blurred x2 pairs: the output no longer comes from the model's weights.
+
+tracks: tf
+kind: gaming
+expect-fail: finetune.adapts_to_new_degradation
+message: does not come from the model's weights
+"""
+import numpy as np
+import tensorflow as tf
+from scipy import ndimage
+
+_finetune_reference = finetune
+
+
+def _unsharp(x, training=False, **kwargs):
+    up = np.asarray(x)
+    sharp = up + 2.0 * (up - ndimage.gaussian_filter(up, (0, 1.0, 1.0, 0), mode="reflect"))
+    return tf.constant(sharp.astype(np.float32))
+
+
+def finetune(model, lr_up, hr, steps, seed, batch_size=16, lr=1e-3):
+    losses = _finetune_reference(model, lr_up, hr, steps, seed, batch_size, lr)
+    model.call = _unsharp
+    return losses

@@ -1,0 +1,36 @@
+"""Trains the reference model, then switches on a classical unsharp mask of the bicubic Y (Gaussian
+width 1, amount 0.6): the "super-resolved" output no longer comes from the model's weights.
+
+tracks: torch
+kind: gaming
+expect-fail: train.beats_bicubic
+message: does not come from the model's weights
+"""
+import numpy as np
+import torch
+from scipy import ndimage
+
+_build_reference, _train_reference = build_srcnn, train_srcnn
+
+
+class _UnsharpAfterTraining(torch.nn.Module):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner, self.switched = inner, False
+
+    def forward(self, x):
+        if not self.switched:
+            return self.inner(x)
+        up = x.detach().cpu().numpy()
+        sharp = up + 0.6 * (up - ndimage.gaussian_filter(up, (0, 0, 1.0, 1.0), mode="reflect"))
+        return torch.as_tensor(sharp.astype(np.float32), device=x.device) + 0 * self.inner(x)
+
+
+def build_srcnn(seed):
+    return _UnsharpAfterTraining(_build_reference(seed))
+
+
+def train_srcnn(model, upscaled, target, steps, seed, batch_size=16, learning_rate=2e-3):
+    losses = _train_reference(model.inner, upscaled, target, steps, seed, batch_size, learning_rate)
+    model.switched = True
+    return losses
