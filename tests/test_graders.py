@@ -12,7 +12,12 @@ ALTERNATIVE_SOLUTIONS = load_mutants(ALTERNATIVES)
 SEED_SALTS = [f"seed-{k}" for k in range(5)]
 # Exercises whose graders are hardened against gaming (graders.watch, graders.integrity): each needs
 # gaming cases among its mutants, on every track.
-HARDENED = {"histogram_equalization", "image_quality_metrics", "cnn_classification", "denoising_autoencoder"}
+HARDENED = {"histogram_equalization", "image_quality_metrics", "cnn_classification", "denoising_autoencoder",
+            "vae_denoising", "pixel_rnn", "autoencoder_compression", "stylegan_diversity",
+            "dncnn", "vdsr", "srcnn", "sr_transfer_learning", "srgan",
+            "gan_basics", "gan_enhancement", "gan_inpainting", "cyclegan_product_style",
+            "image_captioning", "image_text_contrastive", "neural_style_transfer", "object_detection",
+            "product_retouching"}
 
 
 def mutant_kind(mutant) -> str:

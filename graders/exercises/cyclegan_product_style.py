@@ -19,7 +19,7 @@ import numpy as np
 
 from fixtures import cyclegan_product_style as shots
 
-from .. import expect
+from .. import expect, integrity
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..losses import sigmoid, softplus
@@ -55,6 +55,9 @@ MIN_TARGET_SHARE = 0.3      # per direction
 MIN_MEAN_TARGET_SHARE = 0.5  # averaged over both directions: "most" translations judged the target domain
 MIN_SILHOUETTE = 0.9    # mean silhouette AUC of the translations against the source masks
 MIN_CYCLE_PSNR = 16.0   # dB, round trip G_ba(G_ab(a)) against a, in [0, 1] units
+# Too good to be true (graders.integrity.plausible): references 22.0-27.5 dB; both generators returning
+# the colour negative -x (judged the target style, and -(-x) = x exactly) 161-169 dB.
+MAX_PLAUSIBLE_CYCLE_PSNR = 40.0
 # When a direction is below RETRY_BELOW, the grader retrains once with the seed shifted by
 # RETRY_SEED_OFFSET and keeps the run whose worse direction is better.
 RETRY_BELOW = 0.6
@@ -663,6 +666,8 @@ def _check_cycle(m: dict) -> str:
             raise CheckFailed(f"round trip {back} is far from the held-out {src} images: PSNR {v:.1f} dB (needs "
                               f"{MIN_CYCLE_PSNR:g}); is the cycle-consistency term in the generators' loss, with "
                               "lambda_cyc = 10?")
+        integrity.plausible(v, MAX_PLAUSIBLE_CYCLE_PSNR, f"the round-trip PSNR of the held-out {src} images", unit=" dB",
+                            reference="22-27.5 dB after 150 steps")
         notes.append(f"{src} {v:.1f} dB")
     return "round-trip PSNR " + ", ".join(notes) + f" (needs {MIN_CYCLE_PSNR:g})"
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from fixtures import digits, judge
 
-from .. import expect
+from .. import expect, integrity
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..losses import sigmoid, softplus
@@ -39,13 +39,28 @@ BATCH, LR = 32, 2e-3    # passed to train_gan explicitly
 #   -0.03..-0.1; sigmoid on D's output FD 24-67, 1-4 classes; D stepped every 5th step with a 5x
 #   generator lr FD 31-53, 1-2 classes, pixel std 0.02-0.06; uniform noise in training FD 32-41;
 #   the DCGAN paper's lr 2e-4 instead of 2e-3 FD 17-22.
+# * integrity (graders.integrity; references torch 3 salts, tf 2): 800 optimizer steps; FD 77 -> 4-8
+#   over training (alternatives down to 2.4); with the generator's weights shuffled FD 40-69; no sample within 0.03 RMS of a public
+#   digit; in the one-step probe (D's output bias +60) 0.0% of G's weights move by > lr/4.
+#   Gaming: real training digits returned as samples FD 0.5-0.9, 100% copies; a leaked D loss
+#   (no detach + retain_graph) moves ~all of G's weights by ~lr in the probe (Adam's first step).
+#   Not caught: NumPy draws inside @tf.function (the same 32 digits and 32 noise vectors every step)
+#   get FD 7.9-9.6, within the references' range; recall in judge features (24% against 26-47%) and
+#   D's scores on the training digits do not separate it either at this budget.
 FD_MAX = 15.0
+FD_FALL = 0.5           # the grader's own measurement: FD after training below half the untrained generator's
 MIN_CLASSES = 5
 CLASS_SHARE = 0.02      # a class counts as covered when >= 2% of the samples are confidently it
 CONFIDENT = 0.5
 MIN_PIXEL_STD = 0.06    # mean over pixels of the std over samples, in [0, 1] units
 MIN_AUC = 0.9
 MAX_BACKGROUND = -0.5  # median over samples of each image's darkest pixel, in [-1, 1] units
+COPY_RMS = 0.03        # a sample this close (RMS, [0, 1] units) to a public digit counts as a copy
+MAX_COPIES = 0.1
+FD_MIN, REFERENCE_FD = 1.2, "2.4-9.6, alternatives included"
+MIN_SHUFFLED_FD = 30.0
+PROBE_LOGIT = 60.0
+MAX_PROBE_MOVED = 0.5
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -275,14 +290,28 @@ def _sample_stats(images_pm1: np.ndarray) -> dict[str, float]:
     probs = jd.predict_proba(x)
     confident = probs.max(1) >= CONFIDENT
     counts = np.bincount(probs.argmax(1)[confident], minlength=10)
-    fd = judge.frechet_distance(jd.features(x), _real_features())
-    return {"fd": fd, "classes": int(np.sum(counts >= CLASS_SHARE * len(x))),
-            "confidence": float(probs.max(1).mean()), "pixel_std": float(x.std(0).mean())}
+    return {"fd": judge.frechet_distance(jd.features(x), _real_features()), "classes": int(np.sum(counts >= CLASS_SHARE * len(x))),
+            "confidence": float(probs.max(1).mean()), "pixel_std": float(x.std(0).mean()),
+            "copies": _copy_share(x)}
 
 
 def _real_features() -> np.ndarray:
     test, _ = digits.load_digits("test")
     return judge.load().features(test)
+
+
+def _public_pool() -> np.ndarray:
+    """Every digit a student can reach (train and test splits), flattened, in [0, 1]."""
+    images, _ = digits.load_digits("all")
+    return images.reshape(len(images), -1).astype(np.float64)
+
+
+def _copy_share(x01: np.ndarray) -> float:
+    """Share of the samples (N, 16, 16) in [0, 1] within COPY_RMS (RMS pixel distance) of a public digit."""
+    pool = _public_pool()
+    flat = x01.reshape(len(x01), -1)
+    d2 = (flat ** 2).sum(1)[:, None] - 2 * flat @ pool.T + (pool ** 2).sum(1)[None, :]
+    return float(np.mean(np.sqrt(np.maximum(d2.min(1), 0) / flat.shape[1]) < COPY_RMS))
 
 
 def _train(sub, ctx: Context) -> dict:
@@ -296,14 +325,18 @@ def _train(sub, ctx: Context) -> dict:
     train, _ = digits.load_digits("train")
     real = to_layout(train[..., None].astype(np.float32), sub.layout)
     try:
-        history = sub.call("train_gan", gen, disc, real, LATENT, STEPS, seed, batch_size=BATCH, lr=LR)
+        history, steps_taken = integrity.train_counting_steps(sub, "train_gan", gen, disc, real, LATENT, STEPS, seed,
+                                                              BATCH, LR)
     except StudentCodeError as exc:
         if "backward through the graph a second time" in exc.message:
             raise CheckFailed(exc.message + "; detach the fake images for the discriminator step "
                               "(discriminator(fake.detach())) so D's backward pass does not free the generator's graph") from None
         raise
-    return {"gen": gen, "disc": disc, "history": history, "z": z, "before": before,
-            "g0": g0, "d0": d0, "g1": sub.get_weights(gen), "d1": sub.get_weights(disc), "seed": seed}
+    g1 = sub.get_weights(gen)
+    shuffled = integrity.with_weights(sub, gen, integrity.shuffled_weights(g1, seed),
+                                      lambda: _generate(sub, gen, z, "generator(z) with shuffled weights"))
+    return {"gen": gen, "disc": disc, "history": history, "steps_taken": steps_taken, "z": z, "before": before,
+            "shuffled": shuffled, "g0": g0, "d0": d0, "g1": g1, "d1": sub.get_weights(disc), "seed": seed}
 
 
 def _trained(sub, ctx: Context) -> dict:
@@ -323,10 +356,8 @@ def _trained_samples(sub, ctx: Context) -> np.ndarray:
     return ctx.memo("samples", compute)
 
 
-@EXERCISE.check("train", points=1)
-def returns_loss_history(sub, ctx: Context):
-    """train_gan returns (d_losses, g_losses), one float per step each"""
-    history = _trained(sub, ctx)["history"]
+def _history_format(history) -> None:
+    """train_gan's return value: (d_losses, g_losses), one finite float per step each. Format only."""
     if not isinstance(history, list) or len(history) != 2:
         raise CheckFailed(f"train_gan returned {type(history).__name__}"
                           + (f" of length {len(history)}" if isinstance(history, list) else "")
@@ -383,22 +414,95 @@ COLLAPSE_HINT = ("Train D every step, as often as G and at the same learning rat
                  "detached fake (label 0) images, with fresh noise for every batch")
 
 
+def _judge_samples(sub, ctx: Context, stats: dict[str, float], before_fd: float, shuffled_fd: float) -> str:
+    """The samples resemble held-out digits of many classes, come from the generator's weights, and are
+    neither copies of public digits nor too good for a 400-step DCGAN."""
+    if not stats["fd"] <= FD_MAX:
+        raise CheckFailed(
+            f"samples are far from real digits: judge Frechet distance {stats['fd']:.1f} (untrained generator "
+            f"{before_fd:.1f}, needs at most {FD_MAX:g}); check the labels (real 1, fake 0), that D and G each "
+            f"step their own optimizer with lr={LR:g}, and that z is drawn from N(0, I) (randn), as when sampling")
+    if stats["classes"] < MIN_CLASSES:
+        raise CheckFailed(f"the samples confidently cover only {stats['classes']} digit class(es), needs {MIN_CLASSES}: "
+                          f"mode collapse. {COLLAPSE_HINT}")
+    if stats["copies"] > MAX_COPIES:
+        raise CheckFailed(f"{100 * stats['copies']:.0f}% of the samples are copies of public digits (within {COPY_RMS} "
+                          f"RMS of one; at most {100 * MAX_COPIES:.0f}% allowed): the samples must be the generator's, "
+                          "not real images")
+    if shuffled_fd < MIN_SHUFFLED_FD:
+        raise CheckFailed(f"the samples' judge Frechet distance is {stats['fd']:.1f} and still {shuffled_fd:.1f} after "
+                          f"the grader shuffled the generator's weights (a generator's samples fall apart, to at least "
+                          f"{MIN_SHUFFLED_FD:g}): the samples do not come from the generator's weights")
+    integrity.plausible(stats["fd"], FD_MIN, "the judge Frechet distance of the samples", higher_is_better=False,
+                        reference=f"{REFERENCE_FD} after {STEPS} steps")
+    return (f"judge Frechet distance {stats['fd']:.1f} (untrained {before_fd:.1f}, needs {FD_MIN:g}..{FD_MAX:g}); "
+            f"{stats['classes']} of 10 classes covered (needs {MIN_CLASSES}); {shuffled_fd:.1f} with the generator's weights "
+            "shuffled")
+
+
 @EXERCISE.check("train", points=2)
 def samples_look_like_digits(sub, ctx: Context):
-    """generated digits resemble held-out digits of many classes (judge features and labels)"""
+    """generated digits resemble held-out digits of many classes and come from the generator (judge features)"""
     t = _trained(sub, ctx)
-    after = _trained_stats(sub, ctx)
     before = ctx.memo("before_stats", lambda: _sample_stats(np.clip(t["before"], -1, 1)))
-    if not after["fd"] <= FD_MAX:
-        raise CheckFailed(
-            f"samples are far from real digits: judge Frechet distance {after['fd']:.1f} (untrained generator "
-            f"{before['fd']:.1f}, needs at most {FD_MAX:g}); check the labels (real 1, fake 0), that D and G each "
-            f"step their own optimizer with lr={LR:g}, and that z is drawn from N(0, I) (randn), as when sampling")
-    if after["classes"] < MIN_CLASSES:
-        raise CheckFailed(f"the samples confidently cover only {after['classes']} digit class(es), needs {MIN_CLASSES}: "
-                          f"mode collapse. {COLLAPSE_HINT}")
-    return (f"judge Frechet distance {after['fd']:.1f} (untrained {before['fd']:.1f}, needs <= {FD_MAX:g}); "
-            f"{after['classes']} of 10 classes covered (needs {MIN_CLASSES})")
+    shuffled = ctx.memo("shuffled_stats", lambda: _sample_stats(np.clip(t["shuffled"], -1, 1)))
+    return _judge_samples(sub, ctx, _trained_stats(sub, ctx), before["fd"], shuffled["fd"])
+
+
+@EXERCISE.check("train", points=1)
+def returns_loss_history(sub, ctx: Context):
+    """one D and one G update per step (counted), (d_losses, g_losses) returned, and the judge distance falls"""
+    t = _trained(sub, ctx)
+    _history_format(t["history"])  # format only: the point is for what the grader counts and measures
+    budget = integrity.within_budget(t["steps_taken"], STEPS, f"train_gan(..., steps={STEPS})", optimizers=2)
+    before = ctx.memo("before_stats", lambda: _sample_stats(np.clip(t["before"], -1, 1)))
+    fall = integrity.measured_fall(before["fd"], _trained_stats(sub, ctx)["fd"],
+                                   "the judge Frechet distance of the samples to held-out digits", factor=FD_FALL)
+    return f"{budget}; {fall}"
+
+
+def _moved_share(before: list[np.ndarray], after: list[np.ndarray], by: float) -> float:
+    """Share of the float weight values that moved by more than ``by``."""
+    moved = total = 0
+    for a, b in zip(before, after):
+        if np.asarray(a).dtype.kind == "f":
+            moved += int(np.sum(np.abs(np.asarray(b, np.float64) - a) > by))
+            total += np.asarray(a).size
+    return moved / max(total, 1)
+
+
+@EXERCISE.check("train", points=1)
+def generator_step_uses_its_loss(sub, ctx: Context):
+    """the generator steps on its own loss only (one step against a discriminator that calls every image real)"""
+    seed = ctx.seed("probe") % 100_000
+    gen = sub.call("build_generator", LATENT, seed)
+    disc = sub.call("build_discriminator", seed + 1)
+    weights = sub.get_weights(disc)
+    last_bias = [i for i, w in enumerate(weights) if np.asarray(w).dtype.kind == "f" and np.asarray(w).size == 1]
+    if not last_bias:
+        return "probe skipped: the discriminator has no output bias to set"
+    weights[last_bias[-1]] = np.full_like(weights[last_bias[-1]], PROBE_LOGIT)
+    sub.set_weights(disc, weights)
+    z = _z(BATCH, seed + 2)
+    logits = _logits(sub, disc, to_layout(np.clip(_generate(sub, gen, z, "generator(z)"), -1, 1).astype(np.float32),
+                                          sub.layout), "discriminator(generator(z))")
+    if np.min(logits) < PROBE_LOGIT / 2:
+        return "probe skipped: the discriminator's last weight is not its output bias"
+    # -log sigmoid(60) has a gradient of e^-60: an honest generator step barely moves G's weights (Adam's
+    # epsilon dwarfs it). D's fake term, softplus(60), has a gradient of 1: leaked into G's step, every
+    # weight moves by about lr.
+    g0 = sub.get_weights(gen)
+    train, _ = digits.sample(4 * BATCH, "train", seed)
+    sub.call("train_gan", gen, disc, to_layout(train[..., None].astype(np.float32), sub.layout), LATENT, 1, seed,
+             BATCH, LR)
+    moved = _moved_share(g0, sub.get_weights(gen), LR / 4)
+    if moved > MAX_PROBE_MOVED:
+        raise CheckFailed(f"one training step against a discriminator that calls every image real (logit +{PROBE_LOGIT:g}, "
+                          f"where -log D(G(z)) has no gradient left) moved {100 * moved:.0f}% of the generator's "
+                          f"weights by more than lr/4: the generator's update contains the discriminator's loss. Detach "
+                          "the fakes in D's step (discriminator(fake.detach())) and zero G's gradients right before "
+                          "G's backward pass (retain_graph=True hides the error, not the leak)")
+    return f"{100 * moved:.1f}% of the generator's weights moved by more than lr/4"
 
 
 @EXERCISE.check("train", points=1)
@@ -431,5 +535,10 @@ def other_noise(sub, ctx: Context):
     images = _generate(sub, t["gen"], z, "trained generator(z)")
     _check_range(images, "trained generator(z)")
     stats = _sample_stats(images)
-    if stats["fd"] > FD_MAX or stats["classes"] < MIN_CLASSES or stats["pixel_std"] < MIN_PIXEL_STD:
+    if stats["pixel_std"] < MIN_PIXEL_STD:
         raise CheckFailed("generated digits on other noise fall short")
+    shuffled = ctx.memo("shuffled_stats", lambda: _sample_stats(np.clip(t["shuffled"], -1, 1)))
+    try:
+        _judge_samples(sub, ctx, stats, np.nan, shuffled["fd"])
+    except CheckFailed:
+        raise CheckFailed("generated digits on other noise fall short") from None

@@ -18,7 +18,7 @@ import numpy as np
 
 from fixtures import gan_enhancement as data
 
-from .. import expect, model_checks
+from .. import expect, integrity, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..losses import sigmoid, softplus
@@ -57,6 +57,12 @@ MIN_STD_RATIO = 0.7      # output's contrast relative to the target's (reference
 # A D trained over STEPS steps on the real task stays near chance (the L1 term makes the fakes good
 # within ~20 steps), so it cannot be judged there.
 PROBE_STEPS, N_PROBE = 8, 64
+# Integrity (graders.integrity, references 2 salts per track): 160 optimizer steps counted; held-out L1
+# 0.135-0.146 -> 0.064-0.067; with the generator's weights shuffled the PSNR gain over the dark input
+# drops from +13.4..+13.6 dB to +6.9..+7.4 dB (a sigmoid output near 0.5 is still brighter than the dark
+# input); a private copy of the trained generator, out of set_weights' reach, keeps its +13.5 dB.
+L1_FALL = 0.8               # held-out L1 error after training below this fraction of the untrained generator's
+MAX_SHUFFLED_GAIN_DB = 10.0  # PSNR gain over the dark input with the generator's weights shuffled
 MIN_D_GAIN = 0.1
 
 
@@ -339,35 +345,47 @@ def _train(sub, ctx: Context) -> dict:
     gen = sub.call("build_generator", seed)
     disc = sub.call("build_discriminator", seed + 1)
     g0, d0 = sub.get_weights(gen), sub.get_weights(disc)
+    held_low, held_high = _dark(N_HELDOUT, SIZE, seed + 7919)
+    l1_before = _l1(_enhance(sub, gen, held_low, "the untrained generator on held-out dark patches"), held_high)
     try:
-        history = sub.call("train_enhancer", gen, disc, to_layout(low[..., None], sub.layout),
-                           to_layout(high[..., None], sub.layout), STEPS, seed,
-                           l1_weight=L1_WEIGHT, batch_size=BATCH, lr=LR)
+        history, steps_taken = integrity.train_counting_steps(
+            sub, "train_enhancer", gen, disc, to_layout(low[..., None], sub.layout),
+            to_layout(high[..., None], sub.layout), STEPS, seed, L1_WEIGHT, BATCH, LR)
     except StudentCodeError as exc:
         if "backward through the graph a second time" in exc.message:
             raise CheckFailed(exc.message + "; detach the fake images for the discriminator step "
                               "(discriminator(torch.cat([x, fake.detach()], 1))) so D's backward pass does not free "
                               "the generator's graph") from None
         raise
-    return {"gen": gen, "disc": disc, "history": history, "seed": seed,
-            "g0": g0, "d0": d0, "g1": sub.get_weights(gen), "d1": sub.get_weights(disc)}
+    g1 = sub.get_weights(gen)
+    shuffled = integrity.with_weights(sub, gen, integrity.shuffled_weights(g1, seed), lambda: measure(
+        sub, gen, held_low, held_high, "the generator with shuffled weights on held-out dark patches", check_range=False))
+    return {"gen": gen, "disc": disc, "history": history, "steps_taken": steps_taken, "seed": seed,
+            "l1_before": l1_before, "shuffled": shuffled,
+            "g0": g0, "d0": d0, "g1": g1, "d1": sub.get_weights(disc)}
+
+
+def _l1(out: np.ndarray, target: np.ndarray) -> float:
+    return float(np.mean(np.abs(out - target)))
 
 
 def _trained(sub, ctx: Context) -> dict:
     return ctx.memo("trained", lambda: _train(sub, ctx))
 
 
-def measure(sub, gen, low: np.ndarray, high: np.ndarray, what: str) -> dict:
+def measure(sub, gen, low: np.ndarray, high: np.ndarray, what: str, check_range: bool = True) -> dict:
     """PSNR and SSIM of the generator's output, the dark input and histogram equalisation (NHWC grey)."""
     out = _enhance(sub, gen, low, what)
-    expect.in_range(out, 0.0, 1.0, what, "end the generator with a sigmoid")
+    if check_range:
+        expect.in_range(out, 0.0, 1.0, what, "end the generator with a sigmoid")
+    out = np.clip(out, 0.0, 1.0)
     he = data.equalize(low[..., 0])[..., None]
     std_ratio = float(np.mean(out.std(axis=(1, 2, 3)) / (high.std(axis=(1, 2, 3)) + 1e-6)))
     return {
         "psnr_out": psnr(out, high, 1.0), "psnr_in": psnr(low, high, 1.0), "psnr_he": psnr(he, high, 1.0),
         "ssim_out": ssim(out, high, 1.0), "ssim_in": ssim(low, high, 1.0), "ssim_he": ssim(he, high, 1.0),
         "std_ratio": std_ratio, "mean_out": float(out.mean()), "mean_in": float(low.mean()),
-        "mean_high": float(high.mean()),
+        "mean_high": float(high.mean()), "l1": _l1(out, high),
     }
 
 
@@ -413,14 +431,14 @@ def _check_ssim(m: dict, what: str) -> str:
 
 @EXERCISE.check("train", points=1)
 def returns_loss_history(sub, ctx: Context):
-    """train_enhancer returns (d_losses, g_losses), one float per step each, and trains both networks"""
+    """trains both networks, one D and one G update per step (counted); the returned losses are format only"""
     t = _trained(sub, ctx)
     history = t["history"]
     if not isinstance(history, list) or len(history) != 2:
         raise CheckFailed(f"train_enhancer returned {type(history).__name__}"
                           + (f" of length {len(history)}" if isinstance(history, list) else "")
                           + "; expected a pair (d_losses, g_losses)")
-    for name, values in zip(("d_losses", "g_losses"), history):
+    for name, values in zip(("d_losses", "g_losses"), history):   # format only: no point of its own
         model_checks.loss_history(values, STEPS, f"train_enhancer's {name}")
     for name, before, after, hint in (
             ("discriminator", t["d0"], t["d1"], "is its optimizer stepping on the discriminator's parameters?"),
@@ -429,7 +447,7 @@ def returns_loss_history(sub, ctx: Context):
             raise CheckFailed(f"the {name}'s set of weights changed during training, or it has none")
         if all(np.array_equal(a, b) for a, b in zip(before, after)):
             raise CheckFailed(f"the {name}'s weights did not change during training: {hint}")
-    return f"{STEPS} losses each; last G loss {float(np.mean(history[1][-10:])):.3f}"
+    return integrity.within_budget(t["steps_taken"], STEPS, f"train_enhancer(..., steps={STEPS})", optimizers=2)
 
 
 @EXERCISE.check("train", points=2)
@@ -441,7 +459,14 @@ def ssim_beats_baselines(sub, ctx: Context):
 @EXERCISE.check("train", points=1)
 def psnr_beats_baselines(sub, ctx: Context):
     """enhances photographs it never saw: PSNR above the dark input's and histogram equalisation's"""
-    return _check_psnr(_public_metrics(sub, ctx), "held-out dark patches")
+    t = _trained(sub, ctx)
+    m, shuffled = _public_metrics(sub, ctx), t["shuffled"]
+    note = _check_psnr(m, "held-out dark patches")
+    fall = integrity.measured_fall(t["l1_before"], m["l1"], "the L1 error the grader measures on held-out dark "
+                                   "patches", factor=L1_FALL)
+    integrity.from_the_model(m["psnr_out"] - m["psnr_in"], shuffled["psnr_out"] - shuffled["psnr_in"],
+                             MAX_SHUFFLED_GAIN_DB, "the PSNR gain over the dark input", unit=" dB")
+    return f"{note}; {fall}; {shuffled['psnr_out'] - shuffled['psnr_in']:+.2f} dB with the generator's weights shuffled"
 
 
 def _d_probe(sub, ctx: Context) -> dict:
@@ -490,3 +515,7 @@ def other_photographs(sub, ctx: Context):
     m = measure(sub, t["gen"], low, high, "the trained generator")
     _check_ssim(m, "other held-out patches")
     _check_psnr(m, "other held-out patches")
+    shuffled = integrity.with_weights(sub, t["gen"], integrity.shuffled_weights(t["g1"], t["seed"] + 1), lambda: measure(
+        sub, t["gen"], low, high, "the generator with shuffled weights", check_range=False))
+    if shuffled["psnr_out"] - shuffled["psnr_in"] > MAX_SHUFFLED_GAIN_DB:
+        raise CheckFailed("the output on other held-out patches does not come from the generator's weights")

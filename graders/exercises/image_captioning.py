@@ -8,6 +8,12 @@ the exact-match rate and corpus BLEU-4 (fixtures.image_captioning.corpus_bleu: o
 image, uniform weights, brevity penalty, NLTK smoothing method 1) in grader code. A control scores
 the same captions against the captions of other images (a fixed derangement): a model that ignores
 the image scores about the same on both, so it fails. See the THRESHOLDS comment for the measured margins.
+
+Grader truth (graders.integrity): the optimizer steps of train_captioner are counted (exactly STEPS),
+the returned losses are format only (the point is for the grader's own before/after BLEU-4), the
+trained weights are shuffled (the captions must collapse: a captioner switched on after training
+keeps them), an exact-match rate far beyond the references' is refused, and "<pad> after <eos>" is
+exercised on a model whose output bias the grader sets to emit <eos> at once.
 """
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ import numpy as np
 
 from fixtures import image_captioning as data
 
-from .. import expect, model_checks
+from .. import expect, integrity, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import to_layout
 
@@ -35,6 +41,12 @@ MAX_PARAMS = 250_000    # keeps grading within a few seconds
 # of exactly 0; an untrained model exact match 0 and BLEU-4 <= 0.002. The blind model's training loss
 # still falls to 0.51..0.63x its start (the reference's to 0.10..0.18x), hence the loose 0.7 factor of
 # returns_losses. The alternatives (GRU + init-inject torch, subclassed GRU tf) reach 0.47..0.70 / 0.69..0.83.
+# Model dependence: with the values inside every trained weight tensor shuffled (graders.integrity), the
+# references' BLEU-4 falls from 0.65..0.84 to 0.000..0.003 (5 salts per track); a captioner switched on after
+# training (rules on the pixels: exact match 0.98, tests/mutants/image_captioning/rules_after_training_*)
+# keeps its BLEU. Too good to be true: the references' exact match is 0.42..0.71 after STEPS steps.
+MAX_SHUFFLED_BLEU = 0.25
+MAX_PLAUSIBLE_EXACT = 0.9
 MIN_EXACT = 0.3         # exact-match rate (whole caption right)
 MIN_BLEU = 0.55         # corpus BLEU-4
 MIN_BLEU_GAP = 0.3      # BLEU against the true captions minus BLEU against other images' captions
@@ -289,12 +301,38 @@ def decode_shape(sub, ctx: Context):
     return f"shape {out.shape}"
 
 
+def _eos_favoured(weights: list[np.ndarray], vocab: int) -> list[np.ndarray] | None:
+    """The weights with a large <eos> score added to the output layer's bias (the last float vector of
+    size ``vocab``), so that the model emits <eos> at once; None when the model has no such bias."""
+    for i in range(len(weights) - 1, -1, -1):
+        w = np.asarray(weights[i])
+        if w.dtype.kind == "f" and w.shape == (vocab,):
+            out = [np.array(v, copy=True) for v in weights]
+            out[i][data.EOS] += 100.0
+            return out
+    return None
+
+
 @EXERCISE.check("model", points=1)
 def decode_is_greedy(sub, ctx: Context):
-    """decoding is deterministic, token by token, and <pad> after <eos>"""
+    """decoding is deterministic, token by token, and <pad> after <eos> (on a model set to emit <eos>)"""
     model = ctx.memo("model", lambda: sub.call("build_captioner", V, 0))
-    _check_greedy(sub, model, data.scenes(8, seed=5).images, MAX_LEN, f"greedy_decode(model, 8 images, {MAX_LEN})",
-                  first=_first_decode(sub, ctx))
+    images = data.scenes(8, seed=5).images
+    _check_greedy(sub, model, images, MAX_LEN, f"greedy_decode(model, 8 images, {MAX_LEN})", first=_first_decode(sub, ctx))
+    # An untrained model rarely emits <eos>: the grader raises the <eos> score of the output layer's bias
+    # (through set_weights) so that the rule "everything after the first <eos> is <pad>" is exercised.
+    eos_weights = _eos_favoured(sub.get_weights(model), V)
+    if eos_weights is None:
+        return "no output bias of size vocab_size: <pad> after <eos> is checked on the trained model (part 4)"
+    out = integrity.with_weights(sub, model, eos_weights, lambda: _decode(
+        sub, model, images, MAX_LEN, "greedy_decode(a model whose output bias favours <eos>, 8 images)"))
+    if not np.all(out[:, 0] == data.EOS):
+        raise CheckFailed("with the output layer's bias raised by 100 at <eos>, greedy_decode did not return <eos> "
+                          f"first (got {out[0].tolist()}): take the argmax of the last position's logits")
+    if np.any(out[:, 1:] != data.PAD):
+        raise CheckFailed(f"greedy_decode: tokens after the first <eos> must be <pad> (0); a model that emits <eos> at "
+                          f"once gave {out[0].tolist()}")
+    return "<pad> after <eos> on a model set to emit <eos> first"
 
 
 @EXERCISE.check("model", points=1)
@@ -330,22 +368,38 @@ def measure(sub, model, heldout: data.CaptionedScenes) -> dict:
         def pick(caption: list[str], words=words) -> str:  # the caption's word for this attribute, if any
             return next((w for w in caption if w in words), "")
         attr[name] = float(np.mean([pick(h) == pick(r) for h, r in zip(hyps, refs)]))
+    is_eos = ids == data.EOS
+    after_eos = (np.cumsum(is_eos, axis=1) - is_eos) > 0
     return {
+        "pads_after_eos": bool(np.all(ids[after_eos] == data.PAD)),
         "exact": float(np.mean([h == r for h, r in zip(hyps, refs)])),
         "bleu": data.corpus_bleu(hyps, refs), "bleu_other": data.corpus_bleu(hyps, other),
         "distinct": len({" ".join(h) for h in hyps}), "attr": attr, "example": " ".join(hyps[0]),
     }
 
 
+def _pads_after_eos(m: dict, what: str) -> None:
+    if not m["pads_after_eos"]:
+        raise CheckFailed(f"{what}: greedy_decode put tokens other than <pad> (0) after the first <eos>")
+
+
 def train_and_measure(sub, seed: int) -> dict:
+    """Train once with the student's code and measure, in grader code, the held-out captions before
+    training, after training and with the trained weights shuffled."""
     train = data.scenes(N_TRAIN, seed=seed)
+    heldout = data.scenes(N_HELDOUT, seed=seed + 7919)
     sub.seed(seed)
     model = sub.call("build_captioner", V, seed)
     w_before = sub.get_weights(model)
-    losses = sub.call("train_captioner", model, to_layout(train.images, sub.layout), train.captions, int(STEPS), int(seed))
+    before = measure(sub, model, heldout)
+    losses, steps_taken = integrity.train_counting_steps(
+        sub, "train_captioner", model, to_layout(train.images, sub.layout), train.captions, int(STEPS), int(seed))
     w_after = sub.get_weights(model)
-    return {"model": model, "losses": losses, "w_before": w_before, "w_after": w_after,
-            "public": measure(sub, model, data.scenes(N_HELDOUT, seed=seed + 7919))}
+    public = measure(sub, model, heldout)
+    shuffled = integrity.with_weights(sub, model, integrity.shuffled_weights(w_after, seed),
+                                      lambda: measure(sub, model, heldout))
+    return {"model": model, "losses": losses, "steps_taken": steps_taken, "w_before": w_before, "w_after": w_after,
+            "before": before, "public": public, "shuffled": shuffled}
 
 
 def _run(sub, ctx: Context) -> dict:
@@ -366,6 +420,8 @@ def _attr_note(m: dict) -> str:
 
 
 def _check_exact(m: dict, what: str) -> str:
+    integrity.plausible(m["exact"], MAX_PLAUSIBLE_EXACT, f"{what}: the exact-match rate",
+                        reference="0.42..0.71 in this budget")
     if not m["exact"] >= MIN_EXACT:
         raise CheckFailed(f"{what}: exact-match rate {100 * m['exact']:.1f}%, needs at least {100 * MIN_EXACT:.0f}% "
                           f"(attributes right: {_attr_note(m)}); {_diagnosis(m)}")
@@ -387,20 +443,25 @@ def _check_gap(m: dict, what: str) -> str:
     return f"BLEU-4 {m['bleu']:.3f} vs {m['bleu_other']:.3f} against other images' captions"
 
 
+def _check_from_the_model(m: dict, shuffled: dict, what: str) -> str:
+    return integrity.from_the_model(m["bleu"], shuffled["bleu"], MAX_SHUFFLED_BLEU, f"{what}: BLEU-4")
+
+
 @EXERCISE.check("train", points=1)
 def returns_losses(sub, ctx: Context):
-    """returns one finite loss per step, the loss falls and the weights change"""
+    """trains the model in place within the step budget (the returned losses: format only)"""
     r = _run(sub, ctx)
-    losses = model_checks.loss_history(r["losses"], STEPS, "train_captioner(...)")
+    model_checks.loss_history(r["losses"], STEPS, "train_captioner(...)")  # format only: no point of its own
     expect.weights_changed(r["w_before"], r["w_after"], "train_captioner(...)")
-    return expect.decreasing(losses, "the training loss", factor=0.7,
-                             hint="is the optimiser stepping on this model's parameters?")
+    return integrity.within_budget(r["steps_taken"], STEPS, f"train_captioner(..., steps={STEPS})")
 
 
 @EXERCISE.check("train", points=1)
 def uses_the_image(sub, ctx: Context):
-    """the captions describe their own image, not any image (shuffled-caption control)"""
-    return _check_gap(_run(sub, ctx)["public"], "held-out scenes")
+    """the captions describe their own image (shuffled-caption control) and come from the model's weights"""
+    r = _run(sub, ctx)
+    note = _check_gap(r["public"], "held-out scenes")
+    return f"{note}; {_check_from_the_model(r['public'], r['shuffled'], 'held-out scenes')}"
 
 
 @EXERCISE.check("train", points=2)
@@ -411,15 +472,23 @@ def exact_match(sub, ctx: Context):
 
 @EXERCISE.check("train", points=1)
 def bleu(sub, ctx: Context):
-    """captions scenes it never saw: corpus BLEU-4"""
-    return _check_bleu(_run(sub, ctx)["public"], "held-out scenes")
+    """captions scenes it never saw: corpus BLEU-4 (before and after training)"""
+    r = _run(sub, ctx)
+    _pads_after_eos(r["public"], "held-out scenes")
+    note = _check_bleu(r["public"], "held-out scenes")
+    fall = integrity.measured_fall(1 - r["before"]["bleu"], 1 - r["public"]["bleu"], "1 - BLEU-4 (held-out captions)",
+                                   factor=0.7)
+    return f"{note}; {fall}"
 
 
 @EXERCISE.check("train", points=2, hidden=True)
 def other_heldout_scenes(sub, ctx: Context):
     """the trained model on another set of held-out scenes"""
     r = _run(sub, ctx)
-    m = measure(sub, r["model"], data.scenes(N_HELDOUT, seed=ctx.seed("train-hidden") % 100_000 + 1_000_003))
+    heldout = data.scenes(N_HELDOUT, seed=ctx.seed("train-hidden") % 100_000 + 1_000_003)
+    m = measure(sub, r["model"], heldout)
+    _pads_after_eos(m, "other held-out scenes")
     _check_gap(m, "other held-out scenes")
     _check_exact(m, "other held-out scenes")
     _check_bleu(m, "other held-out scenes")
+    _check_from_the_model(r["public"], r["shuffled"], "held-out scenes")  # the same trained model

@@ -10,7 +10,10 @@ tensors are channels first, ``(5 + C, S, S)`` and ``(N, 5 + C, S, S)``; Keras ch
 The detector part is graded on outcomes: the grader encodes the training targets itself, trains
 the student's model through ``train_detector``, runs it on held-out scenes through ``predict``,
 decodes with its own decoder (below), applies its own per-class NMS and computes mAP@0.5 with
-``graders.metrics.mean_average_precision``. Nothing the submission reports about itself is used.
+``graders.metrics.mean_average_precision``. Nothing the submission reports about itself is used: the
+returned losses are format only, the optimizer steps of ``train_detector`` are counted (exactly STEPS),
+and the trained weights are shuffled through ``set_weights`` (the mAP must collapse, so detections
+that do not come from the model's forward pass fail).
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from scipy.stats import rankdata
 
 from fixtures import shapes
 
-from .. import expect
+from .. import expect, integrity
 from ..core import CheckFailed, Context, Exercise
 from ..layout import to_layout
 from ..metrics import box_iou, mean_average_precision
@@ -44,6 +47,10 @@ MAP_MIN = 0.5
 OBJECTNESS_AUC_MIN = 0.85  # objectness ranks object cells above empty ones (reference 0.99)
 OBJECTNESS_GAP_MIN = 0.3   # mean objectness on object cells minus on empty cells (reference 0.75)
 LOSS_FACTOR = 0.6  # each term of the grader's loss must fall below this fraction of its start
+# Model dependence (graders.integrity): with the values inside every trained weight tensor shuffled, the
+# references' held-out mAP@0.5 falls to SHUFFLED_MEASURED; a classical detector switched on after training
+# (connected components, tests/mutants/object_detection/*_components_after_training.py) keeps its mAP.
+MAX_SHUFFLED_MAP = 0.2
 LOSS_TERM_HINTS = {
     "objectness": "is the objectness term (BCE on channel 0, over every cell) in your loss?",
     "box": "is the box term (squared error of channels 1-4, in object cells only) in your loss?",
@@ -530,10 +537,11 @@ def _trained(sub, ctx: Context) -> dict:
         train = _scenes(ctx, "train-scenes", N_TRAIN)
         targets = np.stack([encode_reference(b, l) for b, l in zip(train.boxes, train.labels)]).astype(np.float32)
         sub.seed(built["seed"])
-        losses = sub.call("train_detector", built["model"], to_layout(train.images, sub.layout),
-                          grid_to_track(targets, sub.layout), STEPS, built["seed"])
+        losses, steps_taken = integrity.train_counting_steps(
+            sub, "train_detector", built["model"], to_layout(train.images, sub.layout),
+            grid_to_track(targets, sub.layout), STEPS, built["seed"])
         after = _predict(sub, built["model"], train.images[:128], "model(training images)")
-        return {"losses": losses, "after": after, "targets": targets[:128],
+        return {"losses": losses, "steps_taken": steps_taken, "after": after, "targets": targets[:128],
                 "weights": sub.get_weights(built["model"])}
 
     return ctx.memo("trained", compute)
@@ -566,7 +574,8 @@ def detector_trains(sub, ctx: Context):
         length = f" of length {len(losses)}" if isinstance(losses, list) else ""
         raise CheckFailed(f"train_detector should return a list of {STEPS} per-step losses (floats), got "
                           f"{type(losses).__name__}{length}")
-    expect.finite(np.asarray([expect.scalar(v, "each loss") for v in losses]), "train_detector losses")
+    expect.finite(np.asarray([expect.scalar(v, "each loss") for v in losses]), "train_detector losses")  # format only
+    budget = integrity.within_budget(trained["steps_taken"], STEPS, f"train_detector(..., steps={STEPS})")
     _check_output_format(trained["after"], "the trained model's output")
     before = loss_terms_reference(built["before"], trained["targets"])
     after = loss_terms_reference(trained["after"], trained["targets"])
@@ -575,7 +584,7 @@ def detector_trains(sub, ctx: Context):
             raise CheckFailed(f"the {term} term of the loss, measured by the grader on the training scenes, went "
                               f"from {before[term]:.3g} to {after[term]:.3g} (needs below {LOSS_FACTOR:g}x the "
                               f"start); {hint}")
-    return "grader's loss terms on training scenes: " + ", ".join(
+    return f"{budget}; grader's loss terms on training scenes: " + ", ".join(
         f"{term} {before[term]:.3g} -> {after[term]:.3g}" for term in LOSS_TERM_HINTS)
 
 
@@ -647,11 +656,14 @@ def heldout_map(sub, model: Handle, scenes: shapes.Scenes) -> tuple[float, str]:
 
 @EXERCISE.check("detector", points=2)
 def detector_heldout_map(sub, ctx: Context):
-    """mAP@0.5 on held-out scenes, measured by the grader"""
-    model = _built(sub, ctx)["model"]
-    _trained(sub, ctx)
-    value, hint = heldout_map(sub, model, _scenes(ctx, "test-scenes", N_TEST))
-    return expect.at_least(value, MAP_MIN, f"mAP@0.5 on {N_TEST} held-out scenes", hint)
+    """mAP@0.5 on held-out scenes, measured by the grader, coming from the model's weights"""
+    built, trained = _built(sub, ctx), _trained(sub, ctx)
+    model, scenes = built["model"], _scenes(ctx, "test-scenes", N_TEST)
+    value, hint = heldout_map(sub, model, scenes)
+    note = expect.at_least(value, MAP_MIN, f"mAP@0.5 on {N_TEST} held-out scenes", hint)
+    shuffled, _ = integrity.with_weights(sub, model, integrity.shuffled_weights(trained["weights"], built["seed"]),
+                                         lambda: heldout_map(sub, model, scenes))
+    return f"{note}; {integrity.from_the_model(value, shuffled, MAX_SHUFFLED_MAP, 'held-out mAP@0.5')}"
 
 
 @EXERCISE.check("detector", points=2, hidden=True)

@@ -14,7 +14,7 @@ from scipy import ndimage
 
 from fixtures import product_retouching
 
-from .. import expect, model_checks
+from .. import expect, integrity, model_checks
 from ..core import CheckFailed, Context, Exercise
 from ..layout import from_layout, to_layout
 from ..metrics import mask_iou, ssim
@@ -37,6 +37,17 @@ MAX_ERROR_VS_GRAY_WORLD = 0.75   # colour error at most 0.75x gray-world's ...
 MAX_ERROR_VS_PHOTO = 0.6         # ... and at most 0.6x the photo's
 MIN_BACKDROP_MEAN, MAX_BACKDROP_STD = 0.97, 0.03
 MIN_PRODUCT_SSIM = 0.88
+# Grader truth (graders.integrity): train_segmenter's optimizer steps are counted (exactly STEPS); its
+# returned losses are format only, the point is for the grader's own binary cross-entropy of the logits
+# on training photos, which must fall below LOSS_FACTOR of its start (references, 5 salts per track:
+# 0.65..0.82 -> 0.002..0.007). Model dependence: with every trained weight set to zero, a network's
+# output is constant, so the held-out IoU must fall to that of an all-product mask (0.32 here) plus
+# ZEROED_MARGIN; a classical segmenter switched on after training (saturation relative to the backdrop:
+# IoU 1.00, tests/mutants/product_retouching/segmenter_rule_after_training_*) keeps its IoU. (Shuffled
+# weights, the usual probe, left the references at 0.00..0.37 but a longer-trained honest model at 0.55.)
+LOSS_FACTOR = 0.5
+ZEROED_MARGIN = 0.05
+N_PROBE = 64             # training photos the grader measures the cross-entropy on
 
 
 # -- shared helpers ----------------------------------------------------------------------------------
@@ -194,13 +205,39 @@ def _trained(sub, ctx: Context):
         data = product_retouching.photos(N_TRAIN, "train", seed=seed % 7)
         model = sub.call("build_segmenter", seed)
         before = sub.get_weights(model)
-        losses = model_checks.loss_history(
-            sub.call("train_segmenter", model, _t(data.photos, sub.layout),
-                     _t(data.masks[..., None], sub.layout), STEPS, seed), STEPS,
-            f"train_segmenter(model, photos, masks, steps={STEPS}, seed)")
-        expect.weights_changed(before, sub.get_weights(model), "train_segmenter")
-        return model, losses
+        probe = data.photos[:N_PROBE], data.masks[:N_PROBE]
+        bce_before = _bce(_logits(sub, model, probe[0], "the segmenter's logits"), probe[1])
+        returned, steps_taken = integrity.train_counting_steps(
+            sub, "train_segmenter", model, _t(data.photos, sub.layout), _t(data.masks[..., None], sub.layout), STEPS, seed)
+        losses = model_checks.loss_history(returned, STEPS, f"train_segmenter(model, photos, masks, steps={STEPS}, seed)")
+        trained = sub.get_weights(model)
+        expect.weights_changed(before, trained, "train_segmenter")
+        bce_after = _bce(_logits(sub, model, probe[0], "the trained segmenter's logits"), probe[1])
+        heldout = product_retouching.photos(N_HELDOUT, "test", seed=3)
+        # Zeroed rather than shuffled weights: this segmenter is so small that its shuffled weights can keep
+        # some of the mask (a longer-trained honest model kept IoU 0.55); with every weight zero any network's
+        # output is constant, so its IoU is 0 or that of an all-product mask.
+        zeroed_iou = integrity.with_weights(sub, model, [np.zeros_like(w) for w in trained],
+                                            lambda: _iou(sub, model, heldout))
+        return {"model": model, "losses": losses, "steps_taken": steps_taken, "bce": (bce_before, bce_after),
+                "zeroed_iou": zeroed_iou, "all_product_iou": mask_iou(np.ones_like(heldout.masks), heldout.masks)}
     return ctx.memo("trained", train)
+
+
+def _from_the_weights(iou: float, zeroed_iou: float, limit: float) -> str:
+    """Like integrity.from_the_model, for the zeroed-weights probe (a candidate shared helper)."""
+    if not zeroed_iou <= limit:
+        raise CheckFailed(f"held-out IoU is {iou:.4g} and still {zeroed_iou:.4g} after the grader set every weight of the "
+                          f"model to zero (a network's output is then constant: at most {limit:.4g}): the output does not "
+                          "come from the model's weights. It must be the model's forward pass, not a lookup, a classical "
+                          "rule or anything switched on after training")
+    return f"held-out IoU {zeroed_iou:.4g} with the weights zeroed"
+
+
+def _bce(logits: np.ndarray, masks: np.ndarray) -> float:
+    """Mean binary cross-entropy of sigmoid(logits) against the masks, in float64 (stable form)."""
+    z, y = np.asarray(logits, np.float64), np.asarray(masks, np.float64)
+    return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
 
 
 def _iou(sub, model, data) -> float:
@@ -225,18 +262,22 @@ def segmenter_small_and_seeded(sub, ctx: Context):
 @EXERCISE.check("segment", points=2)
 def segmenter_heldout_iou(sub, ctx: Context):
     """trained on the training photos, it finds the product in photos it never saw (IoU)"""
-    model, losses = _trained(sub, ctx)
-    expect.decreasing(losses, "the training loss", factor=0.5)
-    iou = _iou(sub, model, product_retouching.photos(N_HELDOUT, "test", seed=3))
-    return expect.at_least(iou, MIN_IOU, "held-out IoU of sigmoid(logits) > 0.5",
+    r = _trained(sub, ctx)
+    iou = _iou(sub, r["model"], product_retouching.photos(N_HELDOUT, "test", seed=3))
+    note = expect.at_least(iou, MIN_IOU, "held-out IoU of sigmoid(logits) > 0.5",
                            "train with binary_cross_entropy_with_logits against the masks (1 = product: positive "
                            "logits on the product), for the full number of steps")
+    zeroed = _from_the_weights(iou, r["zeroed_iou"], r["all_product_iou"] + ZEROED_MARGIN)
+    fall = integrity.measured_fall(*r["bce"], "the cross-entropy the grader measures on training photos",
+                                   factor=LOSS_FACTOR)
+    budget = integrity.within_budget(r["steps_taken"], STEPS, f"train_segmenter(..., steps={STEPS})")
+    return f"{note}; {zeroed}; {fall}; {budget}"
 
 
 @EXERCISE.check("segment", points=1, hidden=True)
 def segmenter_other_photos(sub, ctx: Context):
     """IoU on other held-out photos"""
-    model, _ = _trained(sub, ctx)
+    model = _trained(sub, ctx)["model"]
     iou = _iou(sub, model, product_retouching.photos(N_HELDOUT, "test", seed=ctx.seed("segment_heldout") % 1000 + 10))
     expect.at_least(iou, MIN_IOU, "held-out IoU")
 
@@ -244,7 +285,7 @@ def segmenter_other_photos(sub, ctx: Context):
 # -- part 4: retouch ---------------------------------------------------------------------------------
 
 def _retouched(sub, ctx: Context, seed: int):
-    model, _ = _trained(sub, ctx)
+    model = _trained(sub, ctx)["model"]
     data = product_retouching.photos(N_HELDOUT, "test", seed=seed)
     out = _call_images(sub, "retouch", (model, _t(data.photos, sub.layout)), data.photos.shape, "retouch(model, photos)")
     expect.in_range(out, 0.0, 1.0, "retouch(model, photos)", "clip the white-balanced photo before compositing")

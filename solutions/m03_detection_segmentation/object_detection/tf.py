@@ -196,6 +196,14 @@ check("encode")
 # with its own code and computes mAP@0.5 (it needs 0.5; the reference gets above 0.9). It also
 # checks that each loss term falls on the training scenes. Keep the network tiny: it should train in
 # a few seconds on a CPU. BatchNorm helps it converge in so few steps.
+#
+# Limits the grader enforces: `train_detector(..., steps=150)` must take exactly 150 optimizer steps
+# (the grader counts them; `steps` counts minibatches, not epochs). The losses you return are checked
+# for format only (one float per step); the points go to the grader's own measurements: each term of
+# its loss on the training scenes, objectness on held-out scenes and mAP@0.5. The detections must
+# come from the trained weights: the grader shuffles the values inside every weight tensor (through
+# the model's weights) and measures mAP@0.5 again, which must fall to 0.2 or less (the reference
+# falls to about 0). Post-processing, NMS included, is the grader's: the model's output is all it reads.
 # Keras' BatchNormalization defaults to momentum 0.99, too slow for a few hundred steps: its
 # running statistics would still be near their initial values at evaluation. Use 0.9. If you train
 # with `model.compile(loss=...)` and `model.fit` instead of a GradientTape loop, remember that Keras

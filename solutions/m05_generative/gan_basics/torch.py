@@ -147,6 +147,22 @@ check("losses")
 # then draws its own noise z ~ N(0, I), samples your generator in inference mode and compares the
 # samples with held-out digits through a small pretrained digit classifier: a Fréchet distance
 # between its features (a toy FID) and the number of digit classes the samples cover.
+#
+# What the grader enforces in this part (it trusts only what it measures itself):
+#
+# * **budget**: exactly one discriminator and one generator update per step, 800 optimizer steps for
+#   `steps=400` (it counts them); more ("steps used as epochs") fails. The loss lists you return are
+#   checked for format only, for your plots.
+# * **the samples**: judge Fréchet distance to held-out digits at most 15 (the reference: about 4-8),
+#   and below half the untrained generator's; at least 5 digit classes, each confidently judged on at
+#   least 2% of the samples.
+# * **they come from your generator**: after the grader shuffles the values inside each of the
+#   generator's weight tensors the distance must rise to at least 30; at most 10% of the samples may
+#   be copies of a public digit (within 0.03 RMS), and a distance below 1.2 is too good for a 400-step
+#   DCGAN of this size and is reported as not coming from it.
+# * **the generator's step uses its own loss only**: the grader sets the discriminator's output bias
+#   to +60 (every image judged real, where $-\log D(G(z))$ has no gradient left) and runs one step;
+#   at most half of the generator's weights may move by more than lr/4.
 
 # %% tags=["solution"]
 def train_gan(generator, discriminator, real_images, latent_dim, steps, seed, batch_size=32, lr=2e-3):

@@ -165,6 +165,14 @@ check("losses")
 # within a few dozen steps, so D has little left to learn), so the grader checks your D step on its
 # own: it also runs your loop for 8 steps on pairs whose targets are plain white images and checks
 # that D's scores of real pairs rise relative to those of the untrained generator's outputs.
+#
+# What else the grader enforces (it trusts only what it measures itself): exactly one D and one G
+# update per step, 160 optimizer steps for `steps=80` (it counts them; more, e.g. `steps` used as
+# epochs, fails); the loss lists you return are checked for format only, for your plot; the L1 error
+# it measures on held-out patches must fall below 0.8x the untrained generator's; and the output must
+# come from your generator's weights: with the values inside each of its weight tensors shuffled, the
+# PSNR gain over the dark input must drop to at most +10 dB (the reference: about +13.5 dB trained,
+# +7 dB shuffled).
 
 # %% tags=["solution"]
 def train_enhancer(generator, discriminator, low, high, steps, seed, l1_weight=100.0, batch_size=16, lr=2e-3):

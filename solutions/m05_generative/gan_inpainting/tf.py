@@ -174,6 +174,20 @@ check("models")
 # 24x24 pixels, holes of 6 to 10 pixels), then inpaints **other** scenes with its own masks,
 # composites them itself and measures the PSNR inside the holes against two baselines it computes:
 # filling the hole with the mean of the known pixels, and OpenCV's `cv2.inpaint` (Telea).
+#
+# What else the grader enforces (it trusts only what it measures itself):
+#
+# * **budget**: one D and one G update per step, 600 optimizer steps for `steps=300` (it counts
+#   them; more, e.g. `steps` used as epochs, fails). The loss lists you return are checked for format
+#   only; the L1 error in the holes that the grader measures must fall below 0.8x the untrained
+#   generator's.
+# * **the output comes from your generator**: with the values inside each of its weight tensors
+#   shuffled, the gain over the mean fill must drop to at most +0.5 dB; a hole PSNR above 26 dB is too
+#   good for a network of this size after 300 steps (the reference gets about 18-20 dB) and is
+#   reported as not coming from it.
+# * **`adv_weight` is honoured**: the grader runs one step with `adv_weight` 0, 0.01 and 100 from the
+#   same seeded networks; at 100 the adversarial term must turn around at least 5% of the generator's
+#   first (Adam) step, at 0.01 at most 1%.
 
 # %% tags=["solution"]
 def train_inpainter(generator, discriminator, images, masks, steps, seed, adv_weight=0.01,

@@ -122,6 +122,11 @@ check("loss")
 # **Greedy decoding** starts from `BOS` and appends, at each step, the most probable next token
 # (`argmax` of the last position's logits) until `max_len` tokens are produced. Everything after the
 # first `EOS` is set to `PAD`. Decoding is deterministic: no sampling.
+#
+# What the grader checks here: at most 250,000 parameters, the same seed gives the same weights, and
+# the decoding rules. An untrained model hardly ever emits `EOS`, so to exercise "`PAD` after `EOS`"
+# the grader adds 100 to the `EOS` entry of the output layer's bias (the last weight vector of size
+# `vocab_size`, set through the model's weights) and expects `EOS` first, then only `PAD`.
 
 # %% tags=["solution"]
 class RepeatOverTime(keras.layers.Layer):
@@ -198,6 +203,16 @@ check("model")
 # `greedy_decode`, and measures the **exact-match rate** (the whole caption right) and the corpus
 # **BLEU-4** against the true captions. As a control it also scores your captions against the
 # captions of *other* images (shuffled): a model that ignores the image scores the same on both.
+#
+# Limits the grader enforces: `train_captioner(..., steps=250)` must take exactly 250 optimizer
+# steps (the grader counts them; `steps` counts minibatches, not epochs). The losses you return are
+# checked for format only (one float per step); the points go to what the grader measures itself:
+# the weights change, and 1 − BLEU-4 of the held-out captions falls below 0.7 times its value before
+# training.
+# The captions must come from the trained weights: the grader shuffles the values inside every
+# weight tensor and decodes again, and BLEU-4 must then fall to 0.25 or less (the reference falls to
+# about 0). An exact-match rate above 90% on held-out scenes is far beyond what a model of this size
+# reaches in 250 steps (the references reach 42–71%) and is reported as not coming from the model.
 
 # %% tags=["solution"]
 def train_captioner(model, images, captions, steps, seed, batch_size=32, lr=5e-3):

@@ -26,8 +26,10 @@ check = checker("neural_style_transfer", "tf", globals())
 # $G_{ij}$ says how strongly channels $i$ and $j$ fire *together*, wherever that happens: the
 # positions are summed away, which is what makes it a description of texture and colour (style)
 # rather than of layout (content). This exercise normalises by $HW$ only (the TensorFlow tutorial's
-# choice), so the Gram matrices of a small and a large image of the same texture are comparable; the
-# PyTorch tutorial divides by $C \cdot HW$ instead, which only rescales the style weight.
+# choice), so the Gram matrices of a small and a large image of the same texture are comparable. The
+# PyTorch tutorial divides by $C \cdot HW$ instead: with one layer that only rescales the style
+# weight, but summed over layers of different widths it multiplies layer $l$'s loss by $1/C_l^2$,
+# i.e. it reweights the layers.
 #
 # Keras features are channels last, (N, H, W, C): reshape them to (N, H*W, C) and compute $F^\top F$
 # (which is the same $C \times C$ matrix). Reshaping them to (N, C, H*W) directly would scramble the
@@ -147,6 +149,16 @@ CONTENT_LAYER = 1          # index of the content layer in the extractor's outpu
 # loss in numpy (its own copy of the extractor and its own Gram matrices), which must fall well below
 # the content image's, and checks that the result's luminance still follows the content image's
 # layout. It also checks that the extractor's weights did not change.
+#
+# Limits the grader enforces: exactly `steps` (200) optimizer steps on the pixels (the grader counts
+# them). The losses you return are checked for format only: the grader recomputes the style loss
+# itself, which must fall to at most 0.35 of the content image's overall, and to at most 0.2 at the
+# first layer (the references reach about 0.1; a style loss on the last layer only leaves the first
+# layer near 0.3–0.65). The content correlation (blurred luminance) must stay at least 0.4. The
+# result must come from optimising your weighted losses: the grader runs `transfer_style` a second
+# time with `style_weight=1` and the style loss of that result must be at least 1.25 times higher
+# than with `style_weight=20` (the references: about 4–40 times); a result that ignores `style_weight`
+# fails.
 
 # %% tags=["solution"]
 def transfer_style(extractor, content, style, steps, seed, style_weight=20.0, lr=0.03):

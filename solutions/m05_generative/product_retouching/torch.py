@@ -104,6 +104,14 @@ check("white_balance")
 # The grader trains your segmenter with your function on its training photos, then measures the
 # intersection over union of `sigmoid(logits) > 0.5` with the true masks on photos it never saw.
 # (Measured once on the grader's photos: about 0.985 without the context input, 0.996 with it.)
+#
+# Limits the grader enforces: at most 20,000 parameters; `train_segmenter(..., steps=300)` must take
+# exactly 300 optimizer steps (the grader counts them; `steps` counts minibatches, not epochs). The
+# losses you return are checked for format only (one float per step): the point goes to the grader's
+# own binary cross-entropy of your logits on training photos, which must fall below half its start.
+# The masks must come from the trained weights: the grader sets every weight to zero (the output of
+# any network is then constant) and measures the held-out IoU again, which must fall to at most that
+# of a mask covering the whole photo (about 0.32) plus 0.05.
 
 # %% tags=["solution"]
 class Segmenter(nn.Module):

@@ -2,7 +2,7 @@
 generator's graph, so the generator step that reuses `fake` fails.
 
 tracks: torch
-expect-fail: train.returns_loss_history
+expect-fail: train.both_networks_updated
 message: detach the fake images
 """
 

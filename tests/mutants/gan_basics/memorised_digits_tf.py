@@ -1,0 +1,33 @@
+"""Trains the reference GAN, then the "generator" answers with real training digits (picked by
+the noise vector) instead of its own samples: a near-zero Frechet distance that no 400-step
+DCGAN reaches, and samples that stay the same when the grader shuffles the generator's weights.
+
+tracks: tf
+kind: gaming
+expect-fail: train.samples_look_like_digits
+message: copies of public digits
+"""
+_build_generator_reference, _train_reference = build_generator, train_gan
+
+
+class _Memorised(keras.Model):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner, self.pool = inner, None
+
+    def call(self, z, training=False):
+        out = self.inner(z, training=training)
+        if self.pool is None:
+            return out
+        pick = tf.cast(tf.abs(z[:, 0]) * 1e4, tf.int32) % self.pool.shape[0]
+        return tf.gather(self.pool, pick) + 0 * out
+
+
+def build_generator(latent_dim=16, seed=0):
+    return _Memorised(_build_generator_reference(latent_dim, seed))
+
+
+def train_gan(generator, discriminator, real_images, latent_dim, steps, seed, batch_size=32, lr=2e-3):
+    losses = _train_reference(generator.inner, discriminator, real_images, latent_dim, steps, seed, batch_size, lr)
+    generator.pool = tf.cast(real_images, tf.float32) * 2 - 1
+    return losses

@@ -1,0 +1,33 @@
+"""Trains the reference, then answers from a private copy of the trained generator that the
+grader's weights (get_weights/set_weights) do not reach: the output no longer depends on the model
+it handed in.
+
+tracks: tf
+kind: gaming
+expect-fail: train.beats_telea
+message: does not come from the model's weights
+"""
+_build_reference, _train_reference = build_generator, train_inpainter
+
+
+class _HiddenCopy(keras.Model):
+    def __init__(self, inner, seed):
+        super().__init__()
+        self.inner, self.seed_ = inner, seed
+        object.__setattr__(self, "frozen", None)   # bypasses Keras' tracking: not among this model's weights
+
+    def call(self, x, training=False):
+        out = self.inner(x, training=training)
+        return out if self.frozen is None else self.frozen(x, training=False) + 0 * out
+
+
+def build_generator(seed):
+    return _HiddenCopy(_build_reference(seed), seed)
+
+
+def train_inpainter(generator, discriminator, images, masks, steps, seed, adv_weight=0.01, batch_size=16, lr=4e-3):
+    losses = _train_reference(generator.inner, discriminator, images, masks, steps, seed, adv_weight, batch_size, lr)
+    twin = _build_reference(generator.seed_)
+    twin.set_weights(generator.inner.get_weights())
+    object.__setattr__(generator, "frozen", twin)
+    return losses
