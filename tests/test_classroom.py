@@ -83,7 +83,7 @@ def _planted_secrets():
     finally:
         os.dup2(saved_stdin, 0)
         os.close(saved_stdin)
-        secret.unlink()
+        secret.unlink(missing_ok=True)  # xdist: another worker may have planted and removed it too
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

@@ -94,11 +94,11 @@ def _probe(pool, secret: Path, key: int = 0x5EED) -> dict:
 @pytest.fixture(scope="module")
 def secret():
     """A root-only file inside a path workers do see (the Python prefix)."""
-    path = Path(sys.prefix) / ".sandbox-test-secret"
+    path = Path(sys.prefix) / f".sandbox-test-secret-{os.getpid()}"  # one per xdist worker
     path.write_text("salt")
     path.chmod(0o600)
     yield path
-    path.unlink()
+    path.unlink(missing_ok=True)  # xdist: another worker may share the file
 
 
 def test_the_view_is_an_allowlist(pool, secret):
