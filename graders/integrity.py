@@ -29,10 +29,10 @@ from .core import CheckFailed
 T = TypeVar("T")
 
 
-def train_counting_steps(sub: Any, train: str, *args: Any) -> tuple[Any, int]:
-    """Call ``train(*args)`` in the submission; return its result and the optimizer steps it took."""
+def train_counting_steps(sub: Any, train: str, *args: Any, **kwargs: Any) -> tuple[Any, int]:
+    """Call ``train(*args, **kwargs)`` in the submission; return its result and the optimizer steps it took."""
     before = sub.optimizer_steps()
-    result = sub.call(train, *args)
+    result = sub.call(train, *args, **kwargs)
     return result, sub.optimizer_steps() - before
 
 

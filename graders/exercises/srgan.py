@@ -439,17 +439,16 @@ def _train(sub, seed: int, scale: int, adv_weight: float, steps: int = STEPS) ->
     gen = sub.call("build_generator", scale, seed)
     disc = sub.call("build_discriminator", seed + 1)
     g0, d0 = sub.get_weights(gen), sub.get_weights(disc)
-    steps_before = sub.optimizer_steps()  # integrity.train_counting_steps passes no keyword arguments
     try:
-        history = sub.call("train_srgan", gen, disc, to_layout(train_lr[..., None], sub.layout),
-                           to_layout(train_hr[..., None], sub.layout), int(steps), int(seed),
-                           adv_weight=float(adv_weight))
+        history, steps_taken = integrity.train_counting_steps(
+            sub, "train_srgan", gen, disc, to_layout(train_lr[..., None], sub.layout),
+            to_layout(train_hr[..., None], sub.layout), int(steps), int(seed), adv_weight=float(adv_weight))
     except StudentCodeError as exc:
         if "backward through the graph a second time" in exc.message:
             raise CheckFailed(exc.message + "; detach the generator's output for the discriminator step "
                               "(discriminator(sr.detach())) so D's backward pass does not free the generator's graph") from None
         raise
-    return {"history": history, "steps": steps, "steps_taken": sub.optimizer_steps() - steps_before,
+    return {"history": history, "steps": steps, "steps_taken": steps_taken,
             "adv_weight": adv_weight, "gen": gen, "disc": disc,
             "g0": g0, "d0": d0, "g1": sub.get_weights(gen), "d1": sub.get_weights(disc),
             **_measure(sub, gen, disc, scale, seed + 7919)}

@@ -364,10 +364,9 @@ def _measure_full_budget(sub, seed: int, steps: int = STEPS) -> dict:
     w0 = sub.get_weights(model)
     x, y = _bicubic_inputs(64, TRAIN_SIZE, FACTOR, "train", seed % 100_000)
     learning_rate, clip_norm = FULL_BUDGET_PROBE
-    before = sub.optimizer_steps()  # integrity.train_counting_steps passes no keyword arguments
-    sub.call("train_vdsr", model, to_layout(x, sub.layout), to_layout(y, sub.layout), int(steps), int(seed),
-             learning_rate=learning_rate, clip_norm=clip_norm, batch_size=8)
-    steps_taken = sub.optimizer_steps() - before
+    _, steps_taken = integrity.train_counting_steps(
+        sub, "train_vdsr", model, to_layout(x, sub.layout), to_layout(y, sub.layout), int(steps), int(seed),
+        learning_rate=learning_rate, clip_norm=clip_norm, batch_size=8)
     w1 = sub.get_weights(model)
     moved = _norm([np.asarray(b, np.float64) - np.asarray(a, np.float64) for a, b in zip(w0, w1) if a.dtype.kind == "f"])
     t = np.arange(1, steps + 1)
